@@ -1,0 +1,14 @@
+//! Database schema of Appward, one migration per change, applied at start.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_accounts;
+
+/// Every migration of Appward, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_create_accounts::Migration)]
+    }
+}

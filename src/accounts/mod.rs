@@ -1,0 +1,8 @@
+//! Accounts: the four levels, their scope, creating and removing them (SPEC §1).
+mod api;
+mod scope;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use api::*;
+pub use scope::ScopePath;

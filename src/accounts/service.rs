@@ -1,0 +1,167 @@
+//! Account storage and the rules of SPEC §1, enforced on the server.
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    SqlErr, TransactionTrait,
+};
+use std::collections::HashMap;
+
+use super::{AccountRow, NewAccount, ScopePath};
+use crate::domain::AccountLevel;
+use crate::error::AppError;
+use crate::server::entities::account;
+use crate::server::{AppState, crypto, now};
+use crate::session::service::Caller;
+
+/// The most accounts the Accounts page lists at once.
+const LIST_LIMIT: u64 = 1000;
+
+impl Caller {
+    /// The caller's scope.
+    pub fn scope(&self) -> ScopePath {
+        ScopePath::from_stored(self.account.scope_path.clone())
+    }
+
+    /// Whether `account` is in the caller's scope.
+    pub fn has_in_scope(&self, account: &account::Model) -> bool {
+        self.scope()
+            .contains(&ScopePath::from_stored(account.scope_path.clone()))
+    }
+}
+
+/// Every account in the caller's scope, the caller first, then in tree order.
+#[tracing::instrument(skip_all, fields(caller = caller.account.id))]
+pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<AccountRow>, AppError> {
+    let accounts = account::Entity::find()
+        .filter(account::Column::ScopePath.starts_with(caller.scope().as_str()))
+        .order_by_asc(account::Column::ScopePath)
+        .paginate(&state.db, LIST_LIMIT)
+        .fetch_page(0)
+        .await?;
+    let mut logins: HashMap<i64, String> =
+        accounts.iter().map(|a| (a.id, a.login.clone())).collect();
+    if let Some(parent_id) = caller.account.parent_id
+        && let Some(parent) = account::Entity::find_by_id(parent_id).one(&state.db).await?
+    {
+        logins.insert(parent.id, parent.login);
+    }
+    Ok(accounts
+        .into_iter()
+        .filter_map(|a| row(a, &logins))
+        .collect())
+}
+
+fn row(account: account::Model, logins: &HashMap<i64, String>) -> Option<AccountRow> {
+    Some(AccountRow {
+        level: AccountLevel::from_code(account.level)?,
+        parent_login: account.parent_id.and_then(|id| logins.get(&id).cloned()),
+        parent_id: account.parent_id,
+        id: account.id,
+        login: account.login,
+        name: account.name,
+    })
+}
+
+/// Creates `new` under its parent (the caller when none is named), as SPEC §1 allows.
+#[tracing::instrument(skip_all, fields(caller = caller.account.id, level = ?new.level))]
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    new: NewAccount,
+) -> Result<AccountRow, AppError> {
+    let parent = match new.parent {
+        None => caller.account.clone(),
+        Some(id) => account::Entity::find_by_id(id)
+            .one(&state.db)
+            .await?
+            .filter(|parent| caller.has_in_scope(parent))
+            .ok_or_else(|| {
+                AppError::Forbidden("The parent account is not in your scope.".into())
+            })?,
+    };
+    let parent_level = AccountLevel::from_code(parent.level).ok_or(AppError::Internal)?;
+    if !caller.level.may_create(new.level, parent_level) {
+        return Err(AppError::Forbidden(format!(
+            "A {} may create only accounts of a lower level, under a parent of a higher level than the new account's.",
+            caller.level
+        )));
+    }
+    // Hashing is slow and needs no transaction: do it before opening one.
+    let password_hash = crypto::hash_password(new.password.expose().to_owned()).await?;
+    let parent_path = ScopePath::from_stored(parent.scope_path.clone());
+    let inserted = state
+        .db
+        .transaction::<_, account::Model, AppError>(|txn| {
+            Box::pin(async move {
+                let created = account::ActiveModel {
+                    login: Set(new.login.as_str().to_owned()),
+                    name: Set(new.name.as_str().to_owned()),
+                    level: Set(new.level.code()),
+                    parent_id: Set(Some(parent.id)),
+                    scope_path: Set(String::new()),
+                    password_hash: Set(password_hash),
+                    created_at: Set(now()),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await
+                .map_err(|error| match error.sql_err() {
+                    Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(format!(
+                        "The login {} is taken. Choose another.",
+                        new.login.as_str()
+                    )),
+                    _ => error.into(),
+                })?;
+                let path = parent_path.child(created.id);
+                let mut created: account::ActiveModel = created.into();
+                created.scope_path = Set(path.as_str().to_owned());
+                Ok(created.update(txn).await?)
+            })
+        })
+        .await?;
+    tracing::info!(account_id = inserted.id, "account created");
+    let mut logins = HashMap::new();
+    logins.insert(caller.account.id, caller.account.login.clone());
+    if let Some(parent_id) = inserted.parent_id
+        && let Some(parent) = account::Entity::find_by_id(parent_id).one(&state.db).await?
+    {
+        logins.insert(parent.id, parent.login);
+    }
+    row(inserted, &logins).ok_or(AppError::Internal)
+}
+
+/// Removes an account of the caller's scope that has no accounts below it; its sessions
+/// (and, later, its Apps and tokens) go with it.
+#[tracing::instrument(skip_all, fields(caller = caller.account.id, account = id))]
+pub async fn remove(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
+    let target = account::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such account.".into()))?;
+    if !caller.has_in_scope(&target) {
+        return Err(AppError::Forbidden("This account is not in your scope.".into()));
+    }
+    if target.id == caller.account.id {
+        return Err(AppError::Forbidden("You cannot remove your own account.".into()));
+    }
+    let children = account::Entity::find()
+        .filter(account::Column::ParentId.eq(target.id))
+        .count(&state.db)
+        .await?;
+    if children > 0 {
+        return Err(AppError::Conflict(format!(
+            "{} has {children} account(s) below it. Remove those first.",
+            target.login
+        )));
+    }
+    account::Entity::delete_by_id(target.id)
+        .exec(&state.db)
+        .await
+        .map_err(|error| match error.sql_err() {
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => AppError::Conflict(
+                "An account was just created below it. Remove that one first.".into(),
+            ),
+            _ => error.into(),
+        })?;
+    tracing::info!("account removed");
+    Ok(())
+}

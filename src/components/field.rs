@@ -1,0 +1,66 @@
+//! A labelled form field with its error message tied to it.
+use leptos::prelude::*;
+
+/// The element id of the field named `name` (`form[login]` → `field-form-login`).
+pub fn field_id(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("field-{}", cleaned.trim_end_matches('-'))
+}
+
+/// An `<input>` with its `<label>`, a required mark, and an error linked by `aria-describedby`.
+#[component]
+pub fn Field(
+    /// The label the user reads.
+    label: &'static str,
+    /// The form field's name.
+    name: &'static str,
+    /// The input type; text by default.
+    #[prop(optional)]
+    input_type: Option<&'static str>,
+    /// Whether the field is required (shows `*`).
+    #[prop(optional)]
+    required: bool,
+    /// The browser's autocomplete hint.
+    #[prop(optional)]
+    autocomplete: Option<&'static str>,
+    /// The value to start with.
+    #[prop(optional, into)]
+    value: Signal<String>,
+    /// The message shown under the field when its value is refused.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// Called with the new value on every keystroke.
+    #[prop(optional)]
+    on_input: Option<Callback<String>>,
+) -> impl IntoView {
+    let id = field_id(name);
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id.clone()>
+                {label}
+                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+            </label>
+            <input
+                id=id
+                name=name
+                type=input_type.unwrap_or("text")
+                autocomplete=autocomplete
+                required=required
+                prop:value=move || value.get()
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-describedby=move || error.get().map(|_| described.clone())
+                on:input=move |event| {
+                    if let Some(on_input) = on_input {
+                        on_input.run(event_target_value(&event));
+                    }
+                }
+            />
+            <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
+        </div>
+    }
+}

@@ -1,0 +1,136 @@
+//! The one error type of Appward: every refusal and fault, with its HTTP status.
+use serde::{Deserialize, Serialize};
+use server_fn_codec::{FromServerFnError, JsonEncoding, ServerFnErrorErr};
+
+// Leptos re-exports the server-function error plumbing under one path.
+mod server_fn_codec {
+    pub use leptos::server_fn::codec::JsonEncoding;
+    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+}
+
+/// Everything that can go wrong in a request, shared by the browser and the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// 400: a value the user typed is wrong; `field` names it.
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    /// 401: nobody is signed in (or the session expired).
+    #[error("Please sign in.")]
+    SignedOut,
+    /// 401: the login and password do not match an account.
+    #[error("Wrong login or password.")]
+    WrongCredentials,
+    /// 403: signed in, but this account may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404: there is no such thing (or it is outside the account's scope to know of).
+    #[error("{0}")]
+    NotFound(String),
+    /// 409: the request conflicts with what is stored.
+    #[error("{0}")]
+    Conflict(String),
+    /// 413: the request is larger than allowed.
+    #[error("The request is too large.")]
+    TooLarge,
+    /// 429: too many attempts; try again after the given seconds.
+    #[error("Too many attempts. Try again in {retry_after} seconds.")]
+    TooManyRequests { retry_after: u64 },
+    /// 500: a real fault, logged in full on the server; the browser gets this plain message.
+    #[error("Internal error. Please try again later.")]
+    Internal,
+    /// The browser could not reach the server or read its answer.
+    #[error("Could not reach the server: {0}")]
+    Network(String),
+}
+
+impl AppError {
+    /// A bad value for one form field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status code this error answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Invalid { .. } => 400,
+            Self::SignedOut | Self::WrongCredentials => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::Conflict(_) => 409,
+            Self::TooLarge => 413,
+            Self::TooManyRequests { .. } => 429,
+            Self::Internal => 500,
+            Self::Network(_) => 502,
+        }
+    }
+
+    /// The message for `field`, when this error is about that field.
+    pub fn message_for(&self, name: &str) -> Option<String> {
+        match self {
+            Self::Invalid { field, message } if field == name => Some(message.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(message) | ServerFnErrorErr::Deserialization(message) => {
+                Self::invalid("request", message)
+            }
+            ServerFnErrorErr::MissingArg(name) => Self::invalid(name, "is required"),
+            ServerFnErrorErr::Request(message) | ServerFnErrorErr::Response(message) => {
+                Self::Network(message)
+            }
+            _ => Self::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_has_its_status() {
+        let cases = [
+            (AppError::invalid("name", "is required"), 400),
+            (AppError::SignedOut, 401),
+            (AppError::WrongCredentials, 401),
+            (AppError::Forbidden("no".into()), 403),
+            (AppError::NotFound("no".into()), 404),
+            (AppError::Conflict("no".into()), 409),
+            (AppError::TooLarge, 413),
+            (AppError::TooManyRequests { retry_after: 3 }, 429),
+            (AppError::Internal, 500),
+        ];
+        for (error, status) in cases {
+            assert_eq!(error.status(), status, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn a_bad_argument_is_bad_input() {
+        let error = AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field".into()));
+        assert_eq!(error.status(), 400);
+        assert_eq!(
+            AppError::from_server_fn_error(ServerFnErrorErr::MissingArg("login".into()))
+                .message_for("login")
+                .as_deref(),
+            Some("is required")
+        );
+    }
+
+    #[test]
+    fn the_error_travels_as_json() {
+        let error = AppError::invalid("login", "is taken");
+        let bytes = error.ser();
+        assert_eq!(AppError::de(bytes), error);
+    }
+}

@@ -1,0 +1,196 @@
+//! The Accounts page: the accounts in scope, a form to create one, removal.
+use leptos::prelude::*;
+use leptos::html::Form;
+use leptos_meta::Title;
+
+use super::console::use_account;
+use crate::accounts::{AccountRow, CreateAccount, RemoveAccount, list_accounts};
+use crate::components::{ConfirmDialog, ErrorNotice, Field, field_id};
+use crate::domain::{AccountLevel, AccountName, FieldError, Login, Password};
+use crate::error::AppError;
+
+/// Lists, creates and removes the accounts of the signed-in account's scope.
+#[component]
+pub fn AccountsPage() -> impl IntoView {
+    let create = ServerAction::<CreateAccount>::new();
+    let remove = ServerAction::<RemoveAccount>::new();
+    let accounts = Resource::new(
+        move || (create.version().get(), remove.version().get()),
+        |_| list_accounts(),
+    );
+    view! {
+        <Title text="Accounts"/>
+        <h1>"Accounts"</h1>
+        <Transition fallback=|| view! { <p role="status">"Loading accounts…"</p> }>
+            {move || Suspend::new(async move {
+                match accounts.await {
+                    Ok(rows) => view! {
+                        <AccountTable rows=rows.clone() remove/>
+                        <NewAccountForm rows create/>
+                    }.into_any(),
+                    Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AccountTable(rows: Vec<AccountRow>, remove: ServerAction<RemoveAccount>) -> impl IntoView {
+    let me = use_account();
+    let pending: RwSignal<Option<AccountRow>> = RwSignal::new(None);
+    let open = RwSignal::new(false);
+    let error = Signal::derive(move || remove.value().get().and_then(Result::err));
+    view! {
+        <table class="grid">
+            <caption>"Accounts in your scope"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Login"</th>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Level"</th>
+                    <th scope="col">"Parent"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>
+                {rows
+                    .into_iter()
+                    .map(|row| {
+                        let is_me = row.id == me.id;
+                        let target = row.clone();
+                        view! {
+                            <tr>
+                                <td>{row.login.clone()}</td>
+                                <td>{row.name.clone()}</td>
+                                <td>{row.level.to_string()}</td>
+                                <td>{row.parent_login.clone().unwrap_or_default()}</td>
+                                <td>
+                                    {(!is_me).then(|| view! {
+                                        <button
+                                            type="button"
+                                            aria-label=format!("Remove {}", row.login)
+                                            on:click=move |_| {
+                                                pending.set(Some(target.clone()));
+                                                open.set(true);
+                                            }
+                                        >
+                                            "Remove"
+                                        </button>
+                                    })}
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        <ErrorNotice error/>
+        <ConfirmDialog
+            id="remove-account"
+            open
+            title="Remove account"
+            message=Signal::derive(move || {
+                pending.get().map(|row| format!(
+                    "Remove the account {} ({})? Its Apps and every token it holds go with it.",
+                    row.login, row.name
+                )).unwrap_or_default()
+            })
+            on_confirm=Callback::new(move |_| {
+                if let Some(row) = pending.get_untracked() {
+                    remove.dispatch(RemoveAccount { id: row.id });
+                }
+            })
+        />
+    }
+}
+
+#[component]
+fn NewAccountForm(rows: Vec<AccountRow>, create: ServerAction<CreateAccount>) -> impl IntoView {
+    let me = use_account();
+    let levels: Vec<AccountLevel> = me.level.creatable().collect();
+    let parents: Vec<AccountRow> = rows
+        .into_iter()
+        .filter(|row| row.level != AccountLevel::User)
+        .collect();
+    // Instant feedback: the same parsers the server runs.
+    let login_error = RwSignal::new(None::<String>);
+    let name_error = RwSignal::new(None::<String>);
+    let password_error = RwSignal::new(None::<String>);
+    let check = |signal: RwSignal<Option<String>>, result: Result<(), FieldError>| {
+        signal.set(result.err().map(|e| e.message));
+    };
+    let server_error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let field_error = move |field: &'static str, local: RwSignal<Option<String>>| {
+        Signal::derive(move || {
+            local
+                .get()
+                .or_else(|| server_error.get().and_then(|e| e.message_for(field)))
+        })
+    };
+    let form_ref = NodeRef::<Form>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get()
+            && let Some(form) = form_ref.get()
+        {
+            form.reset();
+        }
+    });
+    if levels.is_empty() {
+        return view! { <p class="hint">"A User account cannot create accounts."</p> }.into_any();
+    }
+    let level_id = field_id("form[level]");
+    let parent_id = field_id("form[parent]");
+    view! {
+        <section class="card" aria-labelledby="new-account-title">
+            <h2 id="new-account-title">"New account"</h2>
+            <ActionForm action=create node_ref=form_ref>
+                <Field label="Login" name="form[login]" required=true autocomplete="off"
+                    error=field_error("login", login_error)
+                    on_input=Callback::new(move |v: String| check(login_error, Login::parse(&v).map(|_| ())))/>
+                <Field label="Name" name="form[name]" required=true autocomplete="off"
+                    error=field_error("name", name_error)
+                    on_input=Callback::new(move |v: String| check(name_error, AccountName::parse(&v).map(|_| ())))/>
+                <Field label="Password" name="form[password]" input_type="password" required=true autocomplete="new-password"
+                    error=field_error("password", password_error)
+                    on_input=Callback::new(move |v: String| check(password_error, Password::parse(&v).map(|_| ())))/>
+                <div class="field">
+                    <label for=level_id.clone()>"Level"<span class="required" aria-hidden="true">" *"</span></label>
+                    <select id=level_id name="form[level]" required>
+                        {levels.iter().rev().map(|level| view! {
+                            <option value=level.as_str()>{level.to_string()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for=parent_id.clone()>"Parent"</label>
+                    <select id=parent_id name="form[parent]">
+                        {parents.into_iter().map(|row| {
+                            let selected = row.id == me.id;
+                            view! {
+                                <option value=row.id.to_string() selected=selected>
+                                    {format!("{} ({})", row.login, row.level)}
+                                </option>
+                            }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <ErrorNotice error=Signal::derive(move || {
+                    server_error.get().filter(|e| !matches!(e, AppError::Invalid { .. }))
+                })/>
+                <p class="status" role="status">
+                    {move || match create.value().get() {
+                        Some(Ok(row)) => format!("Created {} ({}).", row.login, row.level),
+                        _ => String::new(),
+                    }}
+                </p>
+                <div class="actions">
+                    <button type="submit" class="primary" disabled=move || create.pending().get()>
+                        "Create account"
+                    </button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+    .into_any()
+}

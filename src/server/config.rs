@@ -1,0 +1,204 @@
+//! Every setting of Appward, read from the environment in one place (SPEC §6).
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The whole configuration of one server process.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `LEPTOS_SITE_ADDR`: where the server listens.
+    pub site_addr: SocketAddr,
+    /// `LEPTOS_SITE_ROOT`: the folder with the compiled site (wasm, js, css, assets).
+    pub site_root: String,
+    /// `DATABASE_URL`: a `postgres://` or `sqlite:` URL; none means the embedded SQLite file.
+    pub database_url: Option<String>,
+    /// `APPWARD_DATA_DIR`: where the embedded SQLite file and the key file live.
+    pub data_dir: PathBuf,
+    /// `APPWARD_PUBLIC_URL`: the URL users and Apps reach; the OAuth issuer.
+    pub public_url: String,
+    /// `APPWARD_ADMIN_PASSWORD`: the first Administrator's password (else generated and logged once).
+    pub admin_password: Option<String>,
+    /// `APPWARD_SECRET_KEY`: 32 bytes, base64, that encrypt App secrets (else a key file).
+    pub secret_key: Option<String>,
+    /// `APPWARD_ACCESS_TOKEN_TTL`: lifetime of access tokens.
+    pub access_token_ttl: Duration,
+    /// `APPWARD_REFRESH_TOKEN_TTL`: lifetime of refresh tokens.
+    pub refresh_token_ttl: Duration,
+    /// `APPWARD_SESSION_TTL`: a console session ends after this much idleness.
+    pub session_ttl: Duration,
+    /// `APPWARD_REQUIRE_PKCE`: whether every authorization request must carry PKCE.
+    pub require_pkce: bool,
+    /// `APPWARD_TRUSTED_PROXIES`: addresses whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// `APPWARD_FRAME_ANCESTORS`: the CSP `frame-ancestors` sources allowed to frame the console.
+    pub frame_ancestors: String,
+    /// `APPWARD_SIGN_IN_ATTEMPTS`: failed sign-ins allowed per login and address per minute.
+    pub sign_in_attempts_per_minute: u32,
+    /// `APPWARD_CLIENT_AUTH_ATTEMPTS`: failed App authentications allowed per App per minute.
+    pub client_auth_attempts_per_minute: u32,
+    /// `APPWARD_MAX_BODY_BYTES`: the largest request body accepted.
+    pub max_body_bytes: usize,
+}
+
+/// A variable that is set but cannot be understood.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {message}")]
+pub struct ConfigError {
+    /// The environment variable.
+    pub variable: &'static str,
+    /// What is wrong with its value.
+    pub message: String,
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads the configuration from any lookup of variables (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let site_addr: SocketAddr = parse(&lookup, "LEPTOS_SITE_ADDR", "127.0.0.1:3000", |v| {
+            v.parse().map_err(|e| format!("not an address:port ({e})"))
+        })?;
+        let public_url = lookup("APPWARD_PUBLIC_URL")
+            .map(|url| url.trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| format!("http://{site_addr}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError {
+                variable: "APPWARD_PUBLIC_URL",
+                message: "must start with http:// or https://".into(),
+            });
+        }
+        Ok(Self {
+            site_addr,
+            site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            database_url: lookup("DATABASE_URL"),
+            data_dir: lookup("APPWARD_DATA_DIR").unwrap_or_else(|| "data".into()).into(),
+            public_url,
+            admin_password: lookup("APPWARD_ADMIN_PASSWORD"),
+            secret_key: lookup("APPWARD_SECRET_KEY"),
+            access_token_ttl: parse(&lookup, "APPWARD_ACCESS_TOKEN_TTL", "1h", duration)?,
+            refresh_token_ttl: parse(&lookup, "APPWARD_REFRESH_TOKEN_TTL", "30d", duration)?,
+            session_ttl: parse(&lookup, "APPWARD_SESSION_TTL", "8h", duration)?,
+            require_pkce: parse(&lookup, "APPWARD_REQUIRE_PKCE", "false", boolean)?,
+            trusted_proxies: parse(&lookup, "APPWARD_TRUSTED_PROXIES", "", addresses)?,
+            frame_ancestors: lookup("APPWARD_FRAME_ANCESTORS").unwrap_or_else(|| "'self'".into()),
+            sign_in_attempts_per_minute: parse(&lookup, "APPWARD_SIGN_IN_ATTEMPTS", "10", number)?,
+            client_auth_attempts_per_minute: parse(
+                &lookup,
+                "APPWARD_CLIENT_AUTH_ATTEMPTS",
+                "20",
+                number,
+            )?,
+            max_body_bytes: parse(&lookup, "APPWARD_MAX_BODY_BYTES", "65536", number)?,
+        })
+    }
+
+    /// Whether users reach the console over https (cookies are then `Secure`).
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// The database to use: `DATABASE_URL`, else the embedded SQLite file in the data folder.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("appward.db").display()),
+        }
+    }
+}
+
+fn parse<T>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: &str,
+    parser: impl Fn(&str) -> Result<T, String>,
+) -> Result<T, ConfigError> {
+    let value = lookup(variable).unwrap_or_else(|| default.to_owned());
+    parser(value.trim()).map_err(|message| ConfigError { variable, message })
+}
+
+fn duration(value: &str) -> Result<Duration, String> {
+    let parsed = match value.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => humantime::parse_duration(value)
+            .map_err(|e| format!("not a duration such as 3600, 90s, 15m, 8h or 30d ({e})"))?,
+    };
+    if parsed.is_zero() {
+        return Err("must be longer than zero".into());
+    }
+    Ok(parsed)
+}
+
+fn boolean(value: &str) -> Result<bool, String> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err("must be true or false".into()),
+    }
+}
+
+fn number<T: std::str::FromStr>(value: &str) -> Result<T, String> {
+    value.parse().map_err(|_| "must be a whole number".to_owned())
+}
+
+fn addresses(value: &str) -> Result<Vec<IpAddr>, String> {
+    value
+        .split([',', ' '])
+        .filter(|part| !part.is_empty())
+        .map(|part| part.parse().map_err(|_| format!("{part} is not an IP address")))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> =
+            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_follow_the_spec() {
+        let config = config(&[]).unwrap();
+        assert_eq!(config.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.public_url, "http://127.0.0.1:3000");
+        assert_eq!(config.access_token_ttl, Duration::from_secs(3600));
+        assert_eq!(config.refresh_token_ttl, Duration::from_secs(30 * 86400));
+        assert_eq!(config.session_ttl, Duration::from_secs(8 * 3600));
+        assert!(!config.require_pkce);
+        assert!(config.trusted_proxies.is_empty());
+        assert_eq!(config.frame_ancestors, "'self'");
+        assert!(config.database_url().starts_with("sqlite://data/appward.db"));
+    }
+
+    #[test]
+    fn values_are_read_and_checked() {
+        let config = config(&[
+            ("APPWARD_SESSION_TTL", "15m"),
+            ("APPWARD_ACCESS_TOKEN_TTL", "600"),
+            ("APPWARD_REQUIRE_PKCE", "true"),
+            ("APPWARD_TRUSTED_PROXIES", "10.0.0.1, ::1"),
+            ("APPWARD_PUBLIC_URL", "https://apps.example.com/"),
+        ])
+        .unwrap();
+        assert_eq!(config.session_ttl, Duration::from_secs(900));
+        assert_eq!(config.access_token_ttl, Duration::from_secs(600));
+        assert!(config.require_pkce);
+        assert_eq!(config.trusted_proxies.len(), 2);
+        assert_eq!(config.public_url, "https://apps.example.com");
+        assert!(config.is_https());
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        let error = config(&[("APPWARD_SESSION_TTL", "soon")]).unwrap_err();
+        assert_eq!(error.variable, "APPWARD_SESSION_TTL");
+        assert_eq!(config(&[("APPWARD_REQUIRE_PKCE", "maybe")]).unwrap_err().variable, "APPWARD_REQUIRE_PKCE");
+        assert_eq!(config(&[("APPWARD_PUBLIC_URL", "ftp://x")]).unwrap_err().variable, "APPWARD_PUBLIC_URL");
+    }
+}

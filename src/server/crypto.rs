@@ -1,0 +1,121 @@
+//! Password hashes, random values from the operating system, and digests of random values.
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::TryRngCore;
+use rand::rngs::OsRng;
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
+
+use crate::error::AppError;
+
+/// Fills `buffer` from the operating system's secure random source.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buffer = [0u8; N];
+    OsRng
+        .try_fill_bytes(&mut buffer)
+        .expect("the operating system's random source failed");
+    buffer
+}
+
+/// A random value of 256 bits, URL-safe base64 (43 characters): session ids, tokens, codes.
+pub fn random_token() -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+}
+
+/// The SHA-256 of a random value, lower-case hex: what is stored instead of the value.
+/// (A password hash would add nothing: the value has 256 bits of entropy.)
+pub fn token_digest(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        hex.push(char::from(b"0123456789abcdef"[usize::from(byte >> 4)]));
+        hex.push(char::from(b"0123456789abcdef"[usize::from(byte & 0xf)]));
+    }
+    hex
+}
+
+/// Hashes a password with Argon2id (default parameters: 19 MiB, 2 passes), off the async threads.
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_password_now(&password))
+        .await
+        .map_err(|e| internal("password hashing task", e))?
+}
+
+fn hash_password_now(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::encode_b64(&random_bytes::<16>())
+        .map_err(|e| internal("password salt", e))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| internal("password hashing", e))
+}
+
+/// Checks a password against a stored hash; with no hash (an unknown login) it spends the
+/// same time on a dummy hash, so the answer's timing does not tell whether the login exists.
+pub async fn verify_password(password: String, hash: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        let hash = hash.as_deref().unwrap_or_else(|| dummy_hash());
+        let matches = PasswordHash::new(hash)
+            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false);
+        matches && hash != dummy_hash()
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        hash_password_now(&random_token()).expect("hashing a random password works")
+    })
+}
+
+fn internal(what: &str, error: impl std::fmt::Display) -> AppError {
+    tracing::error!(%error, "{what} failed");
+    AppError::Internal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_password_verifies_only_against_its_own_hash() {
+        let hash = hash_password("correct horse battery".into()).await.unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(!hash.contains("correct horse"));
+        assert!(verify_password("correct horse battery".into(), Some(hash.clone())).await);
+        assert!(!verify_password("wrong horse battery".into(), Some(hash.clone())).await);
+        assert!(!verify_password("".into(), Some(hash)).await);
+    }
+
+    #[tokio::test]
+    async fn the_same_password_hashes_differently_each_time() {
+        let a = hash_password("same password".into()).await.unwrap();
+        let b = hash_password("same password".into()).await.unwrap();
+        assert_ne!(a, b, "salts must differ");
+    }
+
+    #[tokio::test]
+    async fn an_unknown_login_never_verifies() {
+        assert!(!verify_password("anything".into(), None).await);
+        assert!(!verify_password("x".into(), Some("not a hash".into())).await);
+    }
+
+    #[test]
+    fn tokens_are_long_random_and_digested() {
+        let (a, b) = (random_token(), random_token());
+        assert_eq!(a.len(), 43);
+        assert_ne!(a, b);
+        let digest = token_digest(&a);
+        assert_eq!(digest.len(), 64);
+        assert_eq!(digest, token_digest(&a));
+        assert_eq!(
+            token_digest("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,101 @@
+//! Everything that runs only on the server: configuration, database, router, services.
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod entities;
+mod first_start;
+mod router;
+mod state;
+
+pub use config::Config;
+pub use router::router;
+pub use state::{AppState, state};
+
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+use crate::error::AppError;
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(error: sea_orm::DbErr) -> Self {
+        tracing::error!(%error, "database error");
+        AppError::Internal
+    }
+}
+
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(error: sea_orm::TransactionError<AppError>) -> Self {
+        match error {
+            sea_orm::TransactionError::Connection(error) => error.into(),
+            sea_orm::TransactionError::Transaction(error) => error,
+        }
+    }
+}
+
+/// Sets up everything a server needs from its configuration: the database (migrated),
+/// the first Administrator, and the state shared by every request.
+pub async fn start(config: Config) -> Result<AppState, Box<dyn std::error::Error>> {
+    let db = db::connect(&config).await?;
+    first_start::ensure_administrator(&db, &config).await?;
+    Ok(AppState::new(db, config))
+}
+
+/// Runs the server binary: reads the configuration, starts, serves until Ctrl-C or SIGTERM.
+pub async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            tracing::error!(%error, "bad configuration");
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = config.site_addr;
+    let state = match start(config).await {
+        Ok(state) => state,
+        Err(error) => {
+            tracing::error!(%error, "cannot start");
+            return ExitCode::FAILURE;
+        }
+    };
+    let listener = match tokio::net::TcpListener::bind(addr).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            tracing::error!(%error, %addr, "cannot listen");
+            return ExitCode::FAILURE;
+        }
+    };
+    tracing::info!("listening on http://{addr}");
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    if let Err(error) = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    {
+        tracing::error!(%error, "server failed");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate.recv() => {},
+    }
+}
+
+/// The current time in whole seconds since the Unix epoch: how every time is stored.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,54 @@
+//! The state every request shares, handed to server functions through Leptos context.
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+use super::config::Config;
+use crate::error::AppError;
+
+/// Shared by every request of one server process.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// The configuration read at start.
+    pub config: Arc<Config>,
+    /// What Leptos needs to render pages and find the compiled site.
+    pub leptos_options: LeptosOptions,
+}
+
+impl AppState {
+    /// Builds the state from a migrated database and the configuration.
+    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+        let leptos_options = LeptosOptions::builder()
+            .output_name("appward")
+            .site_root(config.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(config.site_addr)
+            .env(match std::env::var("LEPTOS_ENV").as_deref() {
+                Ok("DEV") | Ok("dev") | Ok("development") => leptos::config::Env::DEV,
+                _ => leptos::config::Env::PROD,
+            })
+            .build();
+        Self {
+            db,
+            config: Arc::new(config),
+            leptos_options,
+        }
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The shared state, inside a server function or a server-side render.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}

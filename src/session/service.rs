@@ -1,0 +1,150 @@
+//! Sessions kept in the database: the cookie holds a random id, the table its SHA-256.
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+use super::SignedInAccount;
+use crate::domain::AccountLevel;
+use crate::error::AppError;
+use crate::server::entities::{account, session};
+use crate::server::{AppState, crypto, now};
+
+/// The name of the session cookie.
+pub const COOKIE: &str = "appward_session";
+
+/// A session's last-seen time is written at most this often (seconds): reads stay reads.
+const TOUCH_INTERVAL: i64 = 60;
+
+/// The account behind a request, with what the server needs beyond what the browser sees.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The account's row.
+    pub account: account::Model,
+    /// Its level.
+    pub level: AccountLevel,
+}
+
+impl Caller {
+    /// What the browser is told about the account.
+    pub fn signed_in(&self) -> SignedInAccount {
+        SignedInAccount {
+            id: self.account.id,
+            login: self.account.login.clone(),
+            name: self.account.name.clone(),
+            level: self.level,
+        }
+    }
+}
+
+/// Checks the login and password and starts a new session, replacing any the browser held.
+#[tracing::instrument(skip_all)]
+pub async fn sign_in(state: &AppState, login: &str, password: String) -> Result<(), AppError> {
+    if login.trim().is_empty() {
+        return Err(AppError::invalid("login", "Login is required."));
+    }
+    if password.is_empty() {
+        return Err(AppError::invalid("password", "Password is required."));
+    }
+    let found = account::Entity::find()
+        .filter(account::Column::Login.eq(login.trim().to_lowercase()))
+        .one(&state.db)
+        .await?;
+    let hash = found.as_ref().map(|account| account.password_hash.clone());
+    if !crypto::verify_password(password, hash).await {
+        tracing::info!("sign-in refused");
+        return Err(AppError::WrongCredentials);
+    }
+    let account = found.ok_or(AppError::WrongCredentials)?;
+    // A new id at every sign-in: an id planted before sign-in is worth nothing after it.
+    if let Some(old) = cookie_token() {
+        session::Entity::delete_by_id(crypto::token_digest(&old))
+            .exec(&state.db)
+            .await?;
+    }
+    let token = crypto::random_token();
+    let time = now();
+    session::ActiveModel {
+        id_hash: Set(crypto::token_digest(&token)),
+        account_id: Set(account.id),
+        created_at: Set(time),
+        last_seen_at: Set(time),
+    }
+    .insert(&state.db)
+    .await?;
+    set_cookie(&cookie_header(&token, state.config.is_https()));
+    tracing::info!(account_id = account.id, "signed in");
+    Ok(())
+}
+
+/// Deletes the request's session and clears the cookie.
+#[tracing::instrument(skip_all)]
+pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
+    if let Some(token) = cookie_token() {
+        session::Entity::delete_by_id(crypto::token_digest(&token))
+            .exec(&state.db)
+            .await?;
+    }
+    set_cookie(&format!(
+        "{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if state.config.is_https() { "; Secure" } else { "" }
+    ));
+    Ok(())
+}
+
+/// The account signed in on this request, or [`AppError::SignedOut`].
+pub async fn current(state: &AppState) -> Result<Caller, AppError> {
+    let token = cookie_token().ok_or(AppError::SignedOut)?;
+    let id_hash = crypto::token_digest(&token);
+    let Some((found, Some(account))) = session::Entity::find_by_id(id_hash.clone())
+        .find_also_related(account::Entity)
+        .one(&state.db)
+        .await?
+    else {
+        return Err(AppError::SignedOut);
+    };
+    let time = now();
+    let idle = time - found.last_seen_at;
+    if idle > state.config.session_ttl.as_secs() as i64 {
+        session::Entity::delete_by_id(id_hash).exec(&state.db).await?;
+        return Err(AppError::SignedOut);
+    }
+    if idle >= TOUCH_INTERVAL {
+        let mut touched: session::ActiveModel = found.into();
+        touched.last_seen_at = Set(time);
+        touched.update(&state.db).await?;
+    }
+    let level = AccountLevel::from_code(account.level).ok_or_else(|| {
+        tracing::error!(account_id = account.id, "account has an unknown level");
+        AppError::Internal
+    })?;
+    Ok(Caller { account, level })
+}
+
+fn cookie_token() -> Option<String> {
+    let parts = use_context::<Parts>()?;
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| !value.is_empty())
+}
+
+fn cookie_header(token: &str, secure: bool) -> String {
+    format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+fn set_cookie(value: &str) {
+    if let (Some(response), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
+        response.append_header(header::SET_COOKIE, value);
+    }
+}
