@@ -1,0 +1,169 @@
+//! Spawns the real Appward router on port 0 over a fresh database: a SQLite file in a
+//! temporary folder, or a new PostgreSQL database when `APPWARD_TEST_DATABASE_URL` names a server.
+#![allow(dead_code)]
+
+use appward::server::{self, Config};
+use reqwest::header::{HeaderMap, SET_COOKIE};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use std::collections::HashMap;
+use tempfile::TempDir;
+
+/// The password of `admin` in every test.
+pub const ADMIN_PASSWORD: &str = "admin-password-1";
+
+/// A running server and what a test needs to talk to it.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+    /// The database the server uses, for checks and for setting up states.
+    pub db: DatabaseConnection,
+    _dir: TempDir,
+}
+
+impl TestApp {
+    /// Starts a server with the default test configuration.
+    pub async fn spawn() -> Self {
+        Self::spawn_with(&[]).await
+    }
+
+    /// Starts a server with extra environment variables.
+    pub async fn spawn_with(vars: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let mut env: HashMap<String, String> = HashMap::from([
+            ("APPWARD_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),
+            ("APPWARD_DATA_DIR".into(), dir.path().display().to_string()),
+            ("LEPTOS_SITE_ROOT".into(), dir.path().join("site").display().to_string()),
+            ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
+        ]);
+        if let Some(url) = fresh_postgres_database().await {
+            env.insert("DATABASE_URL".into(), url);
+        }
+        for (name, value) in vars {
+            env.insert(name.to_string(), value.to_string());
+        }
+        let config = Config::from_lookup(|name| env.get(name).cloned()).expect("test config");
+        let state = server::start(config).await.expect("server starts");
+        let db = state.db.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let app = server::router(state)
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { url, db, _dir: dir }
+    }
+
+    /// A browser-like client with its own cookie jar, that does not follow redirects.
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Calls the server function at `/api/{name}` with form fields.
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        name: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(format!("{}/api/{name}", self.url))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(serde_urlencoded(form))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// A client signed in as `login`.
+    pub async fn signed_in(&self, login: &str, password: &str) -> reqwest::Client {
+        let client = self.client();
+        let response = self
+            .call(&client, "sign_in", &[("login", login), ("password", password)])
+            .await;
+        assert!(
+            response.status().is_success() || response.status().is_redirection(),
+            "sign-in as {login} failed: {}",
+            response.status()
+        );
+        client
+    }
+
+    /// A client signed in as the Administrator.
+    pub async fn admin(&self) -> reqwest::Client {
+        self.signed_in("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Creates an account as `client`, under `parent` (its own account when `None`); returns its id.
+    pub async fn create_account(
+        &self,
+        client: &reqwest::Client,
+        login: &str,
+        level: &str,
+        parent: Option<i64>,
+    ) -> i64 {
+        let parent = parent.map(|id| id.to_string()).unwrap_or_default();
+        let response = self
+            .call(
+                client,
+                "create_account",
+                &[
+                    ("form[login]", login),
+                    ("form[name]", &format!("{login} name")),
+                    ("form[password]", "password-123"),
+                    ("form[level]", level),
+                    ("form[parent]", &parent),
+                ],
+            )
+            .await;
+        assert_eq!(response.status(), 200, "creating {login}: {}", response.text().await.unwrap());
+        let row: serde_json::Value = response.json().await.unwrap();
+        row["id"].as_i64().unwrap()
+    }
+}
+
+/// The value of the session cookie a response sets.
+pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("appward_session="))
+        .map(str::to_owned)
+}
+
+/// `application/x-www-form-urlencoded` encoding of `pairs`.
+pub fn serde_urlencoded(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A new, empty PostgreSQL database on the server named by `APPWARD_TEST_DATABASE_URL`.
+async fn fresh_postgres_database() -> Option<String> {
+    let base = std::env::var("APPWARD_TEST_DATABASE_URL").ok()?;
+    let admin = Database::connect(&base).await.expect("PostgreSQL test server");
+    let name = format!("appward_test_{}", server::crypto::random_token()[..12].to_lowercase().replace(['-', '_'], "x"));
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    let (prefix, _) = base.rsplit_once('/').expect("database URL with a path");
+    Some(format!("{prefix}/{name}"))
+}

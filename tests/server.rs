@@ -1,0 +1,63 @@
+//! The server as a whole: health check, body limit, pages and their statuses.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::TestApp;
+
+#[tokio::test]
+async fn healthz_answers_when_the_database_does() {
+    let app = TestApp::spawn().await;
+    let response = reqwest::get(format!("{}/healthz", app.url)).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_with_413() {
+    let app = TestApp::spawn_with(&[("APPWARD_MAX_BODY_BYTES", "1024")]).await;
+    let body = format!("login=admin&password={}", "x".repeat(4096));
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/sign_in", app.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+}
+
+#[tokio::test]
+async fn pages_need_a_session_and_render_for_one() {
+    let app = TestApp::spawn().await;
+    let anonymous = app.client();
+    let response = anonymous.get(format!("{}/", app.url)).header("accept", "text/html").send().await.unwrap();
+    assert!(response.status().is_redirection(), "{}", response.status());
+    assert_eq!(response.headers()["location"], "/sign-in");
+
+    let sign_in = anonymous.get(format!("{}/sign-in", app.url)).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(sign_in.status(), 200);
+    let html = sign_in.text().await.unwrap();
+    assert!(html.contains("<label for=\"field-login\""), "the login field has its label");
+
+    let admin = app.admin().await;
+    let home = admin.get(format!("{}/", app.url)).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(home.status(), 200);
+    let html = home.text().await.unwrap();
+    assert!(html.contains("Administrator"), "the level is shown");
+    assert!(html.contains("href=\"/apps\""), "the home page leads to the Apps page");
+
+    let missing = admin.get(format!("{}/no-such-page", app.url)).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+}
+
+#[tokio::test]
+async fn the_first_start_creates_the_administrator_once() {
+    let app = TestApp::spawn().await;
+    use appward::server::entities::account;
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    assert_eq!(account::Entity::find().count(&app.db).await.unwrap(), 1);
+    let admin = account::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(admin.login, "admin");
+    assert!(admin.password_hash.starts_with("$argon2id$"));
+}

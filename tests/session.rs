@@ -1,0 +1,146 @@
+//! Sign-in, sign-out and session expiry through the real router.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use appward::server::entities::session;
+use common::{ADMIN_PASSWORD, TestApp, session_cookie};
+use sea_orm::{EntityTrait, PaginatorTrait, QueryFilter, ColumnTrait, sea_query::Expr};
+
+#[tokio::test]
+async fn signing_in_starts_a_session_cookie_the_server_keeps() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let response = app
+        .call(&client, "sign_in", &[("login", "admin"), ("password", ADMIN_PASSWORD)])
+        .await;
+    assert!(response.status().is_success() || response.status().is_redirection());
+    let cookie = session_cookie(response.headers()).expect("a session cookie");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http must not set Secure: {cookie}");
+    let token = cookie.split(';').next().unwrap().trim_start_matches("appward_session=");
+    assert!(token.len() >= 43);
+    // The database holds only a digest of the id.
+    let stored = session::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_ne!(stored[0].id_hash, token);
+
+    let me = app.call(&client, "current_account", &[]).await;
+    assert_eq!(me.status(), 200);
+    let me: serde_json::Value = me.json().await.unwrap();
+    assert_eq!(me["login"], "admin");
+    assert_eq!(me["level"], "Administrator");
+}
+
+#[tokio::test]
+async fn a_secure_cookie_when_the_public_url_is_https() {
+    let app = TestApp::spawn_with(&[("APPWARD_PUBLIC_URL", "https://apps.example.com")]).await;
+    let response = app
+        .call(&app.client(), "sign_in", &[("login", "admin"), ("password", ADMIN_PASSWORD)])
+        .await;
+    assert!(session_cookie(response.headers()).unwrap().contains("Secure"));
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_login_get_the_same_answer() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let wrong = app
+        .call(&client, "sign_in", &[("login", "admin"), ("password", "not-the-password")])
+        .await;
+    assert_eq!(wrong.status(), 401);
+    assert!(session_cookie(wrong.headers()).is_none());
+    let wrong_body = wrong.text().await.unwrap();
+    assert!(wrong_body.contains("WrongCredentials"), "{wrong_body}");
+
+    let unknown = app
+        .call(&client, "sign_in", &[("login", "nobody"), ("password", "not-the-password")])
+        .await;
+    assert_eq!(unknown.status(), 401);
+    assert_eq!(unknown.text().await.unwrap(), wrong_body);
+    assert_eq!(app.call(&client, "current_account", &[]).await.status(), 401);
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_on_the_server() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let response = app
+        .call(&client, "sign_in", &[("login", "admin"), ("password", ADMIN_PASSWORD)])
+        .await;
+    let cookie = session_cookie(response.headers()).unwrap();
+    let pair = cookie.split(';').next().unwrap().to_owned();
+
+    let out = app.call(&client, "sign_out", &[]).await;
+    assert!(out.status().is_success() || out.status().is_redirection());
+    assert!(session_cookie(out.headers()).unwrap().contains("Max-Age=0"));
+    assert_eq!(app.call(&client, "current_account", &[]).await.status(), 401);
+
+    // Replaying the old cookie by hand does not bring the session back.
+    let replay = reqwest::Client::new()
+        .post(format!("{}/api/current_account", app.url))
+        .header("cookie", pair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.status(), 401);
+    assert_eq!(session::Entity::find().count(&app.db).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn every_sign_in_gets_a_new_session_id_and_the_old_one_dies() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let first = app
+        .call(&client, "sign_in", &[("login", "admin"), ("password", ADMIN_PASSWORD)])
+        .await;
+    let first = session_cookie(first.headers()).unwrap();
+    let second = app
+        .call(&client, "sign_in", &[("login", "admin"), ("password", ADMIN_PASSWORD)])
+        .await;
+    let second = session_cookie(second.headers()).unwrap();
+    assert_ne!(first, second);
+    let old = reqwest::Client::new()
+        .post(format!("{}/api/current_account", app.url))
+        .header("cookie", first.split(';').next().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 401, "the id held before sign-in must not survive it");
+    assert_eq!(app.call(&client, "current_account", &[]).await.status(), 200);
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let app = TestApp::spawn_with(&[("APPWARD_SESSION_TTL", "1h")]).await;
+    let client = app.admin().await;
+    assert_eq!(app.call(&client, "current_account", &[]).await.status(), 200);
+
+    // 59 minutes idle: still alive, and the use moves the idle clock.
+    let now = appward::server::now();
+    session::Entity::update_many()
+        .col_expr(session::Column::LastSeenAt, Expr::value(now - 59 * 60))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(app.call(&client, "current_account", &[]).await.status(), 200);
+    let touched = session::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert!(touched.last_seen_at >= now);
+
+    // 61 minutes idle: gone.
+    session::Entity::update_many()
+        .col_expr(session::Column::LastSeenAt, Expr::value(now - 61 * 60))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(app.call(&client, "current_account", &[]).await.status(), 401);
+    assert_eq!(
+        session::Entity::find()
+            .filter(session::Column::AccountId.eq(1))
+            .count(&app.db)
+            .await
+            .unwrap(),
+        0
+    );
+}
