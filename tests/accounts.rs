@@ -9,20 +9,35 @@ use common::TestApp;
 async fn an_account_creates_accounts_below_it_that_can_sign_in() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let provider = app.create_account(&admin, "provider", "service_provider", None).await;
+    let provider = app
+        .create_account(&admin, "provider", "service_provider", None)
+        .await;
     let provider_client = app.signed_in("provider", "password-123").await;
     let organization = app
         .create_account(&provider_client, "org", "organization", None)
         .await;
     // Under an account of its scope, too.
-    app.create_account(&provider_client, "alice", "user", Some(organization)).await;
+    app.create_account(&provider_client, "alice", "user", Some(organization))
+        .await;
     let alice = app.signed_in("alice", "password-123").await;
-    let me: serde_json::Value = app.call(&alice, "current_account", &[]).await.json().await.unwrap();
+    let me: serde_json::Value = app
+        .call(&alice, "current_account", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["level"], "User");
 
-    let listed: Vec<serde_json::Value> =
-        app.call(&provider_client, "list_accounts", &[]).await.json().await.unwrap();
-    let logins: Vec<&str> = listed.iter().map(|row| row["login"].as_str().unwrap()).collect();
+    let listed: Vec<serde_json::Value> = app
+        .call(&provider_client, "list_accounts", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let logins: Vec<&str> = listed
+        .iter()
+        .map(|row| row["login"].as_str().unwrap())
+        .collect();
     assert_eq!(logins.len(), 3, "{logins:?}");
     assert!(logins.contains(&"provider") && logins.contains(&"org") && logins.contains(&"alice"));
     assert!(!logins.contains(&"admin"), "the parent is not in the scope");
@@ -33,8 +48,11 @@ async fn an_account_creates_accounts_below_it_that_can_sign_in() {
 async fn creating_at_or_above_ones_own_level_is_refused() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    app.create_account(&admin, "provider", "service_provider", None).await;
-    let org = app.create_account(&admin, "org", "organization", None).await;
+    app.create_account(&admin, "provider", "service_provider", None)
+        .await;
+    let org = app
+        .create_account(&admin, "org", "organization", None)
+        .await;
     let provider = app.signed_in("provider", "password-123").await;
     let form = |login: &'static str, level: &'static str, parent: String| async move {
         (login, level, parent)
@@ -76,7 +94,8 @@ async fn creating_at_or_above_ones_own_level_is_refused() {
         .await;
     assert_eq!(response.status(), 403);
     let user = {
-        app.create_account(&admin, "ursula", "user", Some(org)).await;
+        app.create_account(&admin, "ursula", "user", Some(org))
+            .await;
         app.signed_in("ursula", "password-123").await
     };
     let response = app
@@ -148,30 +167,55 @@ async fn a_taken_login_is_a_conflict() {
 async fn removing_an_account_ends_its_sessions_and_respects_the_rules() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let provider = app.create_account(&admin, "provider", "service_provider", None).await;
-    let org = app.create_account(&admin, "org", "organization", Some(provider)).await;
-    let other = app.create_account(&admin, "other", "service_provider", None).await;
+    let provider = app
+        .create_account(&admin, "provider", "service_provider", None)
+        .await;
+    let org = app
+        .create_account(&admin, "org", "organization", Some(provider))
+        .await;
+    let other = app
+        .create_account(&admin, "other", "service_provider", None)
+        .await;
     let org_client = app.signed_in("org", "password-123").await;
     let provider_client = app.signed_in("provider", "password-123").await;
 
     let remove = |client: &reqwest::Client, id: i64| {
         let client = client.clone();
         let app = &app;
-        async move { app.call(&client, "remove_account", &[("id", &id.to_string())]).await.status() }
+        async move {
+            app.call(&client, "remove_account", &[("id", &id.to_string())])
+                .await
+                .status()
+        }
     };
-    assert_eq!(remove(&admin, provider).await, 409, "it has an account below it");
+    assert_eq!(
+        remove(&admin, provider).await,
+        409,
+        "it has an account below it"
+    );
     assert_eq!(remove(&provider_client, other).await, 403, "out of scope");
     assert_eq!(remove(&provider_client, provider).await, 403, "itself");
     assert_eq!(remove(&org_client, provider).await, 403, "its parent");
     assert_eq!(remove(&admin, 999_999).await, 404);
 
     assert_eq!(remove(&provider_client, org).await, 200);
-    assert_eq!(app.call(&org_client, "current_account", &[]).await.status(), 401);
+    assert_eq!(
+        app.call(&org_client, "current_account", &[]).await.status(),
+        401
+    );
     let response = app
-        .call(&app.client(), "sign_in", &[("login", "org"), ("password", "password-123")])
+        .call(
+            &app.client(),
+            "sign_in",
+            &[("login", "org"), ("password", "password-123")],
+        )
         .await;
     assert_eq!(response.status(), 401);
-    assert_eq!(remove(&admin, provider).await, 200, "nothing below it any more");
+    assert_eq!(
+        remove(&admin, provider).await,
+        200,
+        "nothing below it any more"
+    );
 }
 
 #[tokio::test]
@@ -181,5 +225,10 @@ async fn signed_out_callers_get_401() {
     for name in ["list_accounts", "current_account"] {
         assert_eq!(app.call(&client, name, &[]).await.status(), 401, "{name}");
     }
-    assert_eq!(app.call(&client, "remove_account", &[("id", "1")]).await.status(), 401);
+    assert_eq!(
+        app.call(&client, "remove_account", &[("id", "1")])
+            .await
+            .status(),
+        401
+    );
 }

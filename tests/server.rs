@@ -31,23 +31,49 @@ async fn an_oversized_body_is_refused_with_413() {
 async fn pages_need_a_session_and_render_for_one() {
     let app = TestApp::spawn().await;
     let anonymous = app.client();
-    let response = anonymous.get(format!("{}/", app.url)).header("accept", "text/html").send().await.unwrap();
+    let response = anonymous
+        .get(format!("{}/", app.url))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert!(response.status().is_redirection(), "{}", response.status());
     assert_eq!(response.headers()["location"], "/sign-in");
 
-    let sign_in = anonymous.get(format!("{}/sign-in", app.url)).header("accept", "text/html").send().await.unwrap();
+    let sign_in = anonymous
+        .get(format!("{}/sign-in", app.url))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(sign_in.status(), 200);
     let html = sign_in.text().await.unwrap();
-    assert!(html.contains("<label for=\"field-login\""), "the login field has its label");
+    assert!(
+        html.contains("<label for=\"field-login\""),
+        "the login field has its label"
+    );
 
     let admin = app.admin().await;
-    let home = admin.get(format!("{}/", app.url)).header("accept", "text/html").send().await.unwrap();
+    let home = admin
+        .get(format!("{}/", app.url))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(home.status(), 200);
     let html = home.text().await.unwrap();
     assert!(html.contains("Administrator"), "the level is shown");
-    assert!(html.contains("href=\"/apps\""), "the home page leads to the Apps page");
+    assert!(
+        html.contains("href=\"/apps\""),
+        "the home page leads to the Apps page"
+    );
 
-    let missing = admin.get(format!("{}/no-such-page", app.url)).header("accept", "text/html").send().await.unwrap();
+    let missing = admin
+        .get(format!("{}/no-such-page", app.url))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(missing.status(), 404);
 }
 

@@ -5,21 +5,32 @@ mod common;
 
 use appward::server::entities::session;
 use common::{ADMIN_PASSWORD, TestApp, session_cookie};
-use sea_orm::{EntityTrait, PaginatorTrait, QueryFilter, ColumnTrait, sea_query::Expr};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
 
 #[tokio::test]
 async fn signing_in_starts_a_session_cookie_the_server_keeps() {
     let app = TestApp::spawn().await;
     let client = app.client();
     let response = app
-        .call(&client, "sign_in", &[("login", "admin"), ("password", ADMIN_PASSWORD)])
+        .call(
+            &client,
+            "sign_in",
+            &[("login", "admin"), ("password", ADMIN_PASSWORD)],
+        )
         .await;
     assert!(response.status().is_success() || response.status().is_redirection());
     let cookie = session_cookie(response.headers()).expect("a session cookie");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http must not set Secure: {cookie}");
-    let token = cookie.split(';').next().unwrap().trim_start_matches("appward_session=");
+    assert!(
+        !cookie.contains("Secure"),
+        "plain http must not set Secure: {cookie}"
+    );
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("appward_session=");
     assert!(token.len() >= 43);
     // The database holds only a digest of the id.
     let stored = session::Entity::find().all(&app.db).await.unwrap();
@@ -37,9 +48,17 @@ async fn signing_in_starts_a_session_cookie_the_server_keeps() {
 async fn a_secure_cookie_when_the_public_url_is_https() {
     let app = TestApp::spawn_with(&[("APPWARD_PUBLIC_URL", "https://apps.example.com")]).await;
     let response = app
-        .call(&app.client(), "sign_in", &[("login", "admin"), ("password", ADMIN_PASSWORD)])
+        .call(
+            &app.client(),
+            "sign_in",
+            &[("login", "admin"), ("password", ADMIN_PASSWORD)],
+        )
         .await;
-    assert!(session_cookie(response.headers()).unwrap().contains("Secure"));
+    assert!(
+        session_cookie(response.headers())
+            .unwrap()
+            .contains("Secure")
+    );
 }
 
 #[tokio::test]
@@ -47,7 +66,11 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer() {
     let app = TestApp::spawn().await;
     let client = app.client();
     let wrong = app
-        .call(&client, "sign_in", &[("login", "admin"), ("password", "not-the-password")])
+        .call(
+            &client,
+            "sign_in",
+            &[("login", "admin"), ("password", "not-the-password")],
+        )
         .await;
     assert_eq!(wrong.status(), 401);
     assert!(session_cookie(wrong.headers()).is_none());
@@ -55,11 +78,18 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer() {
     assert!(wrong_body.contains("WrongCredentials"), "{wrong_body}");
 
     let unknown = app
-        .call(&client, "sign_in", &[("login", "nobody"), ("password", "not-the-password")])
+        .call(
+            &client,
+            "sign_in",
+            &[("login", "nobody"), ("password", "not-the-password")],
+        )
         .await;
     assert_eq!(unknown.status(), 401);
     assert_eq!(unknown.text().await.unwrap(), wrong_body);
-    assert_eq!(app.call(&client, "current_account", &[]).await.status(), 401);
+    assert_eq!(
+        app.call(&client, "current_account", &[]).await.status(),
+        401
+    );
 }
 
 #[tokio::test]
@@ -67,7 +97,11 @@ async fn signing_out_ends_the_session_on_the_server() {
     let app = TestApp::spawn().await;
     let client = app.client();
     let response = app
-        .call(&client, "sign_in", &[("login", "admin"), ("password", ADMIN_PASSWORD)])
+        .call(
+            &client,
+            "sign_in",
+            &[("login", "admin"), ("password", ADMIN_PASSWORD)],
+        )
         .await;
     let cookie = session_cookie(response.headers()).unwrap();
     let pair = cookie.split(';').next().unwrap().to_owned();
@@ -75,7 +109,10 @@ async fn signing_out_ends_the_session_on_the_server() {
     let out = app.call(&client, "sign_out", &[]).await;
     assert!(out.status().is_success() || out.status().is_redirection());
     assert!(session_cookie(out.headers()).unwrap().contains("Max-Age=0"));
-    assert_eq!(app.call(&client, "current_account", &[]).await.status(), 401);
+    assert_eq!(
+        app.call(&client, "current_account", &[]).await.status(),
+        401
+    );
 
     // Replaying the old cookie by hand does not bring the session back.
     let replay = reqwest::Client::new()
@@ -93,11 +130,19 @@ async fn every_sign_in_gets_a_new_session_id_and_the_old_one_dies() {
     let app = TestApp::spawn().await;
     let client = app.client();
     let first = app
-        .call(&client, "sign_in", &[("login", "admin"), ("password", ADMIN_PASSWORD)])
+        .call(
+            &client,
+            "sign_in",
+            &[("login", "admin"), ("password", ADMIN_PASSWORD)],
+        )
         .await;
     let first = session_cookie(first.headers()).unwrap();
     let second = app
-        .call(&client, "sign_in", &[("login", "admin"), ("password", ADMIN_PASSWORD)])
+        .call(
+            &client,
+            "sign_in",
+            &[("login", "admin"), ("password", ADMIN_PASSWORD)],
+        )
         .await;
     let second = session_cookie(second.headers()).unwrap();
     assert_ne!(first, second);
@@ -107,15 +152,25 @@ async fn every_sign_in_gets_a_new_session_id_and_the_old_one_dies() {
         .send()
         .await
         .unwrap();
-    assert_eq!(old.status(), 401, "the id held before sign-in must not survive it");
-    assert_eq!(app.call(&client, "current_account", &[]).await.status(), 200);
+    assert_eq!(
+        old.status(),
+        401,
+        "the id held before sign-in must not survive it"
+    );
+    assert_eq!(
+        app.call(&client, "current_account", &[]).await.status(),
+        200
+    );
 }
 
 #[tokio::test]
 async fn an_idle_session_expires() {
     let app = TestApp::spawn_with(&[("APPWARD_SESSION_TTL", "1h")]).await;
     let client = app.admin().await;
-    assert_eq!(app.call(&client, "current_account", &[]).await.status(), 200);
+    assert_eq!(
+        app.call(&client, "current_account", &[]).await.status(),
+        200
+    );
 
     // 59 minutes idle: still alive, and the use moves the idle clock.
     let now = appward::server::now();
@@ -124,7 +179,10 @@ async fn an_idle_session_expires() {
         .exec(&app.db)
         .await
         .unwrap();
-    assert_eq!(app.call(&client, "current_account", &[]).await.status(), 200);
+    assert_eq!(
+        app.call(&client, "current_account", &[]).await.status(),
+        200
+    );
     let touched = session::Entity::find().one(&app.db).await.unwrap().unwrap();
     assert!(touched.last_seen_at >= now);
 
@@ -134,7 +192,10 @@ async fn an_idle_session_expires() {
         .exec(&app.db)
         .await
         .unwrap();
-    assert_eq!(app.call(&client, "current_account", &[]).await.status(), 401);
+    assert_eq!(
+        app.call(&client, "current_account", &[]).await.status(),
+        401
+    );
     assert_eq!(
         session::Entity::find()
             .filter(session::Column::AccountId.eq(1))

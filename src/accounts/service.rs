@@ -40,7 +40,9 @@ pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<AccountRow>, 
     let mut logins: HashMap<i64, String> =
         accounts.iter().map(|a| (a.id, a.login.clone())).collect();
     if let Some(parent_id) = caller.account.parent_id
-        && let Some(parent) = account::Entity::find_by_id(parent_id).one(&state.db).await?
+        && let Some(parent) = account::Entity::find_by_id(parent_id)
+            .one(&state.db)
+            .await?
     {
         logins.insert(parent.id, parent.login);
     }
@@ -122,7 +124,9 @@ pub async fn create(
     let mut logins = HashMap::new();
     logins.insert(caller.account.id, caller.account.login.clone());
     if let Some(parent_id) = inserted.parent_id
-        && let Some(parent) = account::Entity::find_by_id(parent_id).one(&state.db).await?
+        && let Some(parent) = account::Entity::find_by_id(parent_id)
+            .one(&state.db)
+            .await?
     {
         logins.insert(parent.id, parent.login);
     }
@@ -138,10 +142,14 @@ pub async fn remove(state: &AppState, caller: &Caller, id: i64) -> Result<(), Ap
         .await?
         .ok_or_else(|| AppError::NotFound("There is no such account.".into()))?;
     if !caller.has_in_scope(&target) {
-        return Err(AppError::Forbidden("This account is not in your scope.".into()));
+        return Err(AppError::Forbidden(
+            "This account is not in your scope.".into(),
+        ));
     }
     if target.id == caller.account.id {
-        return Err(AppError::Forbidden("You cannot remove your own account.".into()));
+        return Err(AppError::Forbidden(
+            "You cannot remove your own account.".into(),
+        ));
     }
     let children = account::Entity::find()
         .filter(account::Column::ParentId.eq(target.id))

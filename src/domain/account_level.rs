@@ -66,7 +66,9 @@ impl AccountLevel {
 
     /// The levels an account of this level may create: every level below its own.
     pub fn creatable(self) -> impl Iterator<Item = AccountLevel> {
-        Self::ALL.into_iter().filter(move |level| self.is_above(*level))
+        Self::ALL
+            .into_iter()
+            .filter(move |level| self.is_above(*level))
     }
 
     /// Whether an account of level `self` may create an account of level `new` under a
@@ -116,10 +118,7 @@ mod tests {
 
     #[test]
     fn creatable_levels_are_those_below() {
-        assert_eq!(
-            Organization.creatable().collect::<Vec<_>>(),
-            vec![User]
-        );
+        assert_eq!(Organization.creatable().collect::<Vec<_>>(), vec![User]);
         assert_eq!(User.creatable().count(), 0);
         assert_eq!(Administrator.creatable().count(), 3);
     }

@@ -18,10 +18,16 @@ impl AccountName {
             return Err(FieldError::new(Self::FIELD, "Name is required."));
         }
         if value.chars().count() > 100 {
-            return Err(FieldError::new(Self::FIELD, "Name must be at most 100 characters."));
+            return Err(FieldError::new(
+                Self::FIELD,
+                "Name must be at most 100 characters.",
+            ));
         }
         if value.chars().any(char::is_control) {
-            return Err(FieldError::new(Self::FIELD, "Name may not hold control characters."));
+            return Err(FieldError::new(
+                Self::FIELD,
+                "Name may not hold control characters.",
+            ));
         }
         Ok(Self(value.to_owned()))
     }
@@ -39,8 +45,14 @@ mod tests {
 
     #[test]
     fn trims_and_limits() {
-        assert_eq!(AccountName::parse("  Ada Lovelace ").unwrap().as_str(), "Ada Lovelace");
-        assert_eq!(AccountName::parse("Łukasz 李").unwrap().as_str(), "Łukasz 李");
+        assert_eq!(
+            AccountName::parse("  Ada Lovelace ").unwrap().as_str(),
+            "Ada Lovelace"
+        );
+        assert_eq!(
+            AccountName::parse("Łukasz 李").unwrap().as_str(),
+            "Łukasz 李"
+        );
         assert!(AccountName::parse("   ").is_err());
         assert!(AccountName::parse(&"x".repeat(101)).is_err());
         assert!(AccountName::parse(&"é".repeat(100)).is_ok());

@@ -47,7 +47,10 @@ mod tests {
 
     #[test]
     fn accepts_and_normalises() {
-        assert_eq!(Login::parse("  Alice.Smith ").unwrap().as_str(), "alice.smith");
+        assert_eq!(
+            Login::parse("  Alice.Smith ").unwrap().as_str(),
+            "alice.smith"
+        );
         assert_eq!(Login::parse("admin").unwrap().as_str(), "admin");
         assert!(Login::parse("a@b-c_d").is_ok());
     }

@@ -13,10 +13,16 @@ impl Password {
     pub fn parse(value: &str) -> Result<Self, FieldError> {
         let length = value.chars().count();
         if length < 8 {
-            return Err(FieldError::new(Self::FIELD, "Password must be at least 8 characters."));
+            return Err(FieldError::new(
+                Self::FIELD,
+                "Password must be at least 8 characters.",
+            ));
         }
         if length > 128 {
-            return Err(FieldError::new(Self::FIELD, "Password must be at most 128 characters."));
+            return Err(FieldError::new(
+                Self::FIELD,
+                "Password must be at most 128 characters.",
+            ));
         }
         Ok(Self(value.to_owned()))
     }

@@ -1,6 +1,6 @@
 //! The Accounts page: the accounts in scope, a form to create one, removal.
-use leptos::prelude::*;
 use leptos::html::Form;
+use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::console::use_account;

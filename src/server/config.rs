@@ -74,7 +74,9 @@ impl Config {
             site_addr,
             site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             database_url: lookup("DATABASE_URL"),
-            data_dir: lookup("APPWARD_DATA_DIR").unwrap_or_else(|| "data".into()).into(),
+            data_dir: lookup("APPWARD_DATA_DIR")
+                .unwrap_or_else(|| "data".into())
+                .into(),
             public_url,
             admin_password: lookup("APPWARD_ADMIN_PASSWORD"),
             secret_key: lookup("APPWARD_SECRET_KEY"),
@@ -104,7 +106,10 @@ impl Config {
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.clone(),
-            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("appward.db").display()),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("appward.db").display()
+            ),
         }
     }
 }
@@ -140,14 +145,19 @@ fn boolean(value: &str) -> Result<bool, String> {
 }
 
 fn number<T: std::str::FromStr>(value: &str) -> Result<T, String> {
-    value.parse().map_err(|_| "must be a whole number".to_owned())
+    value
+        .parse()
+        .map_err(|_| "must be a whole number".to_owned())
 }
 
 fn addresses(value: &str) -> Result<Vec<IpAddr>, String> {
     value
         .split([',', ' '])
         .filter(|part| !part.is_empty())
-        .map(|part| part.parse().map_err(|_| format!("{part} is not an IP address")))
+        .map(|part| {
+            part.parse()
+                .map_err(|_| format!("{part} is not an IP address"))
+        })
         .collect()
 }
 
@@ -157,8 +167,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -173,7 +185,11 @@ mod tests {
         assert!(!config.require_pkce);
         assert!(config.trusted_proxies.is_empty());
         assert_eq!(config.frame_ancestors, "'self'");
-        assert!(config.database_url().starts_with("sqlite://data/appward.db"));
+        assert!(
+            config
+                .database_url()
+                .starts_with("sqlite://data/appward.db")
+        );
     }
 
     #[test]
@@ -198,7 +214,17 @@ mod tests {
     fn a_bad_value_names_its_variable() {
         let error = config(&[("APPWARD_SESSION_TTL", "soon")]).unwrap_err();
         assert_eq!(error.variable, "APPWARD_SESSION_TTL");
-        assert_eq!(config(&[("APPWARD_REQUIRE_PKCE", "maybe")]).unwrap_err().variable, "APPWARD_REQUIRE_PKCE");
-        assert_eq!(config(&[("APPWARD_PUBLIC_URL", "ftp://x")]).unwrap_err().variable, "APPWARD_PUBLIC_URL");
+        assert_eq!(
+            config(&[("APPWARD_REQUIRE_PKCE", "maybe")])
+                .unwrap_err()
+                .variable,
+            "APPWARD_REQUIRE_PKCE"
+        );
+        assert_eq!(
+            config(&[("APPWARD_PUBLIC_URL", "ftp://x")])
+                .unwrap_err()
+                .variable,
+            "APPWARD_PUBLIC_URL"
+        );
     }
 }

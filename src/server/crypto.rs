@@ -1,6 +1,6 @@
 //! Password hashes, random values from the operating system, and digests of random values.
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::TryRngCore;
@@ -44,8 +44,8 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 }
 
 fn hash_password_now(password: &str) -> Result<String, AppError> {
-    let salt = SaltString::encode_b64(&random_bytes::<16>())
-        .map_err(|e| internal("password salt", e))?;
+    let salt =
+        SaltString::encode_b64(&random_bytes::<16>()).map_err(|e| internal("password salt", e))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|hash| hash.to_string())
@@ -58,7 +58,11 @@ pub async fn verify_password(password: String, hash: Option<String>) -> bool {
     tokio::task::spawn_blocking(move || {
         let hash = hash.as_deref().unwrap_or_else(|| dummy_hash());
         let matches = PasswordHash::new(hash)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false);
         matches && hash != dummy_hash()
     })

@@ -53,11 +53,12 @@ pub async fn ensure_administrator(
             Ok(())
         }
         // Another instance created it at the same moment.
-        Err(_) if account::Entity::find()
-            .filter(account::Column::Login.eq("admin"))
-            .one(db)
-            .await?
-            .is_some() =>
+        Err(_)
+            if account::Entity::find()
+                .filter(account::Column::Login.eq("admin"))
+                .one(db)
+                .await?
+                .is_some() =>
         {
             Ok(())
         }

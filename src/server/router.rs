@@ -66,9 +66,12 @@ async fn server_fn_error_status(response: Response) -> Response {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         if let AppError::TooManyRequests { retry_after } = error {
-            parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
     }
     Response::from_parts(parts, Body::from(bytes))

@@ -40,7 +40,9 @@ pub async fn sign_out() -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "current_account")]
 pub async fn current_account() -> Result<SignedInAccount, AppError> {
     let state = crate::server::state()?;
-    service::current(&state).await.map(|account| account.signed_in())
+    service::current(&state)
+        .await
+        .map(|account| account.signed_in())
 }
 
 #[cfg(feature = "ssr")]

@@ -88,7 +88,11 @@ pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
     }
     set_cookie(&format!(
         "{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        if state.config.is_https() { "; Secure" } else { "" }
+        if state.config.is_https() {
+            "; Secure"
+        } else {
+            ""
+        }
     ));
     Ok(())
 }
@@ -107,7 +111,9 @@ pub async fn current(state: &AppState) -> Result<Caller, AppError> {
     let time = now();
     let idle = time - found.last_seen_at;
     if idle > state.config.session_ttl.as_secs() as i64 {
-        session::Entity::delete_by_id(id_hash).exec(&state.db).await?;
+        session::Entity::delete_by_id(id_hash)
+            .exec(&state.db)
+            .await?;
         return Err(AppError::SignedOut);
     }
     if idle >= TOUCH_INTERVAL {
@@ -144,7 +150,10 @@ fn cookie_header(token: &str, secure: bool) -> String {
 }
 
 fn set_cookie(value: &str) {
-    if let (Some(response), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(value)) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        HeaderValue::from_str(value),
+    ) {
         response.append_header(header::SET_COOKIE, value);
     }
 }

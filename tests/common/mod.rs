@@ -32,7 +32,10 @@ impl TestApp {
         let mut env: HashMap<String, String> = HashMap::from([
             ("APPWARD_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),
             ("APPWARD_DATA_DIR".into(), dir.path().display().to_string()),
-            ("LEPTOS_SITE_ROOT".into(), dir.path().join("site").display().to_string()),
+            (
+                "LEPTOS_SITE_ROOT".into(),
+                dir.path().join("site").display().to_string(),
+            ),
             ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
         ]);
         if let Some(url) = fresh_postgres_database().await {
@@ -46,8 +49,8 @@ impl TestApp {
         let db = state.db.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let app = server::router(state)
-            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let app =
+            server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });
         Self { url, db, _dir: dir }
     }
@@ -81,7 +84,11 @@ impl TestApp {
     pub async fn signed_in(&self, login: &str, password: &str) -> reqwest::Client {
         let client = self.client();
         let response = self
-            .call(&client, "sign_in", &[("login", login), ("password", password)])
+            .call(
+                &client,
+                "sign_in",
+                &[("login", login), ("password", password)],
+            )
             .await;
         assert!(
             response.status().is_success() || response.status().is_redirection(),
@@ -118,7 +125,12 @@ impl TestApp {
                 ],
             )
             .await;
-        assert_eq!(response.status(), 200, "creating {login}: {}", response.text().await.unwrap());
+        assert_eq!(
+            response.status(),
+            200,
+            "creating {login}: {}",
+            response.text().await.unwrap()
+        );
         let row: serde_json::Value = response.json().await.unwrap();
         row["id"].as_i64().unwrap()
     }
@@ -158,8 +170,15 @@ fn encode(value: &str) -> String {
 /// A new, empty PostgreSQL database on the server named by `APPWARD_TEST_DATABASE_URL`.
 async fn fresh_postgres_database() -> Option<String> {
     let base = std::env::var("APPWARD_TEST_DATABASE_URL").ok()?;
-    let admin = Database::connect(&base).await.expect("PostgreSQL test server");
-    let name = format!("appward_test_{}", server::crypto::random_token()[..12].to_lowercase().replace(['-', '_'], "x"));
+    let admin = Database::connect(&base)
+        .await
+        .expect("PostgreSQL test server");
+    let name = format!(
+        "appward_test_{}",
+        server::crypto::random_token()[..12]
+            .to_lowercase()
+            .replace(['-', '_'], "x")
+    );
     admin
         .execute_unprepared(&format!("CREATE DATABASE {name}"))
         .await

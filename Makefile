@@ -1,0 +1,80 @@
+# Appward: `make run` serves the console, `make test` checks everything.
+# Both install what a fresh Debian machine with Rust lacks, and skip what is there.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+CACHE ?= $(HOME)/.cache/appward
+# Builds live outside the clone, so a warm machine reuses every compiled dependency.
+export CARGO_TARGET_DIR ?= $(CACHE)/target
+TOOLS := $(CACHE)/tools
+export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+CARGO_LEPTOS_VERSION := 0.3.10
+WASM_BINDGEN_VERSION := 0.2.130
+BINARYEN_VERSION := 132.0.0
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+
+# The PostgreSQL server the tests create their databases on.
+PG_TEST_URL := $(or $(DATABASE_URL),postgres://postgres:postgres@127.0.0.1:5432/postgres)
+
+E2E_ADDR := 127.0.0.1:3107
+E2E_DATA := $(CACHE)/e2e-data
+E2E_ADMIN_PASSWORD := e2e-admin-password
+
+.PHONY: run test tools browser postgres fmt-check clippy test-sqlite test-postgres end2end
+
+## Build in release mode and serve on the embedded SQLite database at http://127.0.0.1:3000.
+run: tools
+	cargo leptos serve --release
+
+## Format check, clippy (server and wasm32), Rust tests on SQLite and PostgreSQL, Playwright.
+test: tools browser postgres fmt-check clippy test-sqlite test-postgres end2end
+
+tools:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+		|| rustup target add wasm32-unknown-unknown
+	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" \
+		|| cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" \
+		|| CARGO_RESOLVER_INCOMPATIBLE_RUST_VERSIONS=fallback \
+			cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@# Debian's wasm-opt (108) silently breaks hydration of release builds: use npm's.
+	@[ -x "$(TOOLS)/node_modules/.bin/wasm-opt" ] \
+		|| npm install --prefix "$(TOOLS)" --no-save binaryen@$(BINARYEN_VERSION)
+
+browser:
+	@command -v chromium >/dev/null || { $(APT) update && $(APT) install -y chromium chromium-driver; }
+	@[ -d end2end/node_modules/@playwright/test ] || (cd end2end && npm ci)
+
+postgres:
+ifeq ($(DATABASE_URL),)
+	@command -v pg_ctlcluster >/dev/null || { $(APT) update && $(APT) install -y postgresql; }
+	@version=$$(ls /usr/lib/postgresql | sort -n | tail -1); \
+		pg_lsclusters -h | grep -q "^$$version main .* online" \
+		|| $(SUDO) pg_ctlcluster $$version main start
+	@$(SUDO) su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
+endif
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy --all-targets --features ssr -- -D warnings
+	cargo clippy -p migration -- -D warnings
+	cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+
+test-sqlite:
+	cargo test --features ssr
+
+test-postgres:
+	APPWARD_TEST_DATABASE_URL=$(PG_TEST_URL) cargo test --features ssr --test '*'
+
+# The release build: some breakage (wasm-opt, hydration) shows only there.
+end2end: tools browser
+	rm -rf "$(E2E_DATA)"
+	LEPTOS_SITE_ADDR=$(E2E_ADDR) APPWARD_E2E_URL=http://$(E2E_ADDR) \
+		APPWARD_DATA_DIR="$(E2E_DATA)" APPWARD_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) \
+		DATABASE_URL= RUST_LOG=warn \
+		cargo leptos end-to-end --release
