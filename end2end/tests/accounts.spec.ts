@@ -13,7 +13,7 @@ test("a wrong password is refused with one plain message", async ({ page }) => {
 
 test("the home page hydrates: navigation happens in the browser, without a page load", async ({ page }) => {
   await signIn(page, "admin", ADMIN_PASSWORD);
-  await expect(page.getByText("Administrator", { exact: true })).toBeVisible();
+  await expect(page.getByText("Level: Administrator")).toBeVisible();
   await hydrated(page);
   // A marker on window survives client-side navigation only.
   await page.evaluate(() => ((window as any).__sameDocument = true));
@@ -45,7 +45,7 @@ test("an Administrator creates a User account, which then signs in", async ({ pa
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
   await signIn(page, login, "una-password-1");
-  await expect(page.getByText("User", { exact: true })).toBeVisible();
+  await expect(page.getByText("Level: User")).toBeVisible();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome, Una User");
 });
 

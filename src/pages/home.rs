@@ -12,7 +12,8 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text="Home"/>
         <h1>"Welcome, " {account.name.clone()}</h1>
-        <p>"You are signed in as " <strong>{account.login.clone()}</strong> ", a " {account.level.to_string()} " account."</p>
+        <p>"Signed in as " <strong>{account.login.clone()}</strong></p>
+        <p class="level">{format!("Level: {}", account.level)}</p>
         <ul class="tiles">
             <li>
                 <A href="/apps">
