@@ -9,8 +9,7 @@ use common::TestApp;
 async fn an_account_creates_accounts_below_it_that_can_sign_in() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
-    let provider = app
-        .create_account(&admin, "provider", "service_provider", None)
+    app.create_account(&admin, "provider", "service_provider", None)
         .await;
     let provider_client = app.signed_in("provider", "password-123").await;
     let organization = app
@@ -41,7 +40,6 @@ async fn an_account_creates_accounts_below_it_that_can_sign_in() {
     assert_eq!(logins.len(), 3, "{logins:?}");
     assert!(logins.contains(&"provider") && logins.contains(&"org") && logins.contains(&"alice"));
     assert!(!logins.contains(&"admin"), "the parent is not in the scope");
-    let _ = provider;
 }
 
 #[tokio::test]
@@ -54,10 +52,6 @@ async fn creating_at_or_above_ones_own_level_is_refused() {
         .create_account(&admin, "org", "organization", None)
         .await;
     let provider = app.signed_in("provider", "password-123").await;
-    let form = |login: &'static str, level: &'static str, parent: String| async move {
-        (login, level, parent)
-    };
-    let _ = form;
     for (client, level, parent) in [
         (&provider, "service_provider", String::new()),
         (&admin, "administrator", String::new()),

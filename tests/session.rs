@@ -96,15 +96,7 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer() {
 async fn signing_out_ends_the_session_on_the_server() {
     let app = TestApp::spawn().await;
     let client = app.client();
-    let response = app
-        .call(
-            &client,
-            "sign_in",
-            &[("login", "admin"), ("password", ADMIN_PASSWORD)],
-        )
-        .await;
-    let cookie = session_cookie(response.headers()).unwrap();
-    let pair = cookie.split(';').next().unwrap().to_owned();
+    let cookie = app.admin_session_cookie(&client).await;
 
     let out = app.call(&client, "sign_out", &[]).await;
     assert!(out.status().is_success() || out.status().is_redirection());
@@ -115,13 +107,7 @@ async fn signing_out_ends_the_session_on_the_server() {
     );
 
     // Replaying the old cookie by hand does not bring the session back.
-    let replay = reqwest::Client::new()
-        .post(format!("{}/api/current_account", app.url))
-        .header("cookie", pair)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(replay.status(), 401);
+    assert_eq!(app.status_with_cookie(&cookie).await, 401);
     assert_eq!(session::Entity::find().count(&app.db).await.unwrap(), 0);
 }
 
@@ -129,31 +115,11 @@ async fn signing_out_ends_the_session_on_the_server() {
 async fn every_sign_in_gets_a_new_session_id_and_the_old_one_dies() {
     let app = TestApp::spawn().await;
     let client = app.client();
-    let first = app
-        .call(
-            &client,
-            "sign_in",
-            &[("login", "admin"), ("password", ADMIN_PASSWORD)],
-        )
-        .await;
-    let first = session_cookie(first.headers()).unwrap();
-    let second = app
-        .call(
-            &client,
-            "sign_in",
-            &[("login", "admin"), ("password", ADMIN_PASSWORD)],
-        )
-        .await;
-    let second = session_cookie(second.headers()).unwrap();
+    let first = app.admin_session_cookie(&client).await;
+    let second = app.admin_session_cookie(&client).await;
     assert_ne!(first, second);
-    let old = reqwest::Client::new()
-        .post(format!("{}/api/current_account", app.url))
-        .header("cookie", first.split(';').next().unwrap())
-        .send()
-        .await
-        .unwrap();
     assert_eq!(
-        old.status(),
+        app.status_with_cookie(&first).await,
         401,
         "the id held before sign-in must not survive it"
     );

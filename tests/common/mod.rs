@@ -80,6 +80,29 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// Signs `client` in as the Administrator; returns the `Set-Cookie` of the new session.
+    pub async fn admin_session_cookie(&self, client: &reqwest::Client) -> String {
+        let response = self
+            .call(
+                client,
+                "sign_in",
+                &[("login", "admin"), ("password", ADMIN_PASSWORD)],
+            )
+            .await;
+        session_cookie(response.headers()).expect("a session cookie")
+    }
+
+    /// The status of `current_account` for a request carrying only the cookie `set_cookie` set.
+    pub async fn status_with_cookie(&self, set_cookie: &str) -> reqwest::StatusCode {
+        reqwest::Client::new()
+            .post(format!("{}/api/current_account", self.url))
+            .header("cookie", set_cookie.split(';').next().unwrap_or_default())
+            .send()
+            .await
+            .expect("request sent")
+            .status()
+    }
+
     /// A client signed in as `login`.
     pub async fn signed_in(&self, login: &str, password: &str) -> reqwest::Client {
         let client = self.client();
