@@ -52,10 +52,25 @@ async fn creating_at_or_above_ones_own_level_is_refused() {
         .create_account(&admin, "org", "organization", None)
         .await;
     let provider = app.signed_in("provider", "password-123").await;
-    for (client, level, parent) in [
-        (&provider, "service_provider", String::new()),
-        (&admin, "administrator", String::new()),
-        (&admin, "organization", org.to_string()),
+    app.create_account(&admin, "ursula", "user", Some(org))
+        .await;
+    let user = app.signed_in("ursula", "password-123").await;
+    for (client, level, parent, why) in [
+        (
+            &provider,
+            "service_provider",
+            String::new(),
+            "its own level",
+        ),
+        (&admin, "administrator", String::new(), "a second root"),
+        (
+            &admin,
+            "organization",
+            org.to_string(),
+            "its parent's level",
+        ),
+        (&provider, "user", org.to_string(), "a parent out of scope"),
+        (&user, "user", String::new(), "a User creates nothing"),
     ] {
         let response = app
             .call(
@@ -70,41 +85,8 @@ async fn creating_at_or_above_ones_own_level_is_refused() {
                 ],
             )
             .await;
-        assert_eq!(response.status(), 403, "{level} under {parent:?}");
+        assert_eq!(response.status(), 403, "{why}: {level} under {parent:?}");
     }
-    // A parent outside the scope: the provider may not create under the admin's organization.
-    let response = app
-        .call(
-            &provider,
-            "create_account",
-            &[
-                ("form[login]", "someone"),
-                ("form[name]", "Someone"),
-                ("form[password]", "password-123"),
-                ("form[level]", "user"),
-                ("form[parent]", &org.to_string()),
-            ],
-        )
-        .await;
-    assert_eq!(response.status(), 403);
-    let user = {
-        app.create_account(&admin, "ursula", "user", Some(org))
-            .await;
-        app.signed_in("ursula", "password-123").await
-    };
-    let response = app
-        .call(
-            &user,
-            "create_account",
-            &[
-                ("form[login]", "someone"),
-                ("form[name]", "Someone"),
-                ("form[password]", "password-123"),
-                ("form[level]", "user"),
-            ],
-        )
-        .await;
-    assert_eq!(response.status(), 403);
 }
 
 #[tokio::test]

@@ -90,6 +90,7 @@ pub async fn create(
     // Hashing is slow and needs no transaction: do it before opening one.
     let password_hash = crypto::hash_password(new.password.expose().to_owned()).await?;
     let parent_path = ScopePath::from_stored(parent.scope_path.clone());
+    let logins = HashMap::from([(parent.id, parent.login.clone())]);
     let inserted = state
         .db
         .transaction::<_, account::Model, AppError>(|txn| {
@@ -121,15 +122,6 @@ pub async fn create(
         })
         .await?;
     tracing::info!(account_id = inserted.id, "account created");
-    let mut logins = HashMap::new();
-    logins.insert(caller.account.id, caller.account.login.clone());
-    if let Some(parent_id) = inserted.parent_id
-        && let Some(parent) = account::Entity::find_by_id(parent_id)
-            .one(&state.db)
-            .await?
-    {
-        logins.insert(parent.id, parent.login);
-    }
     row(inserted, &logins).ok_or(AppError::Internal)
 }
 
