@@ -2,6 +2,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::FieldError;
+use super::text::bounded;
 
 /// An account's name: 1–100 characters after trimming, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,23 +14,7 @@ impl AccountName {
 
     /// Parses a typed name.
     pub fn parse(value: &str) -> Result<Self, FieldError> {
-        let value = value.trim();
-        if value.is_empty() {
-            return Err(FieldError::new(Self::FIELD, "Name is required."));
-        }
-        if value.chars().count() > 100 {
-            return Err(FieldError::new(
-                Self::FIELD,
-                "Name must be at most 100 characters.",
-            ));
-        }
-        if value.chars().any(char::is_control) {
-            return Err(FieldError::new(
-                Self::FIELD,
-                "Name may not hold control characters.",
-            ));
-        }
-        Ok(Self(value.to_owned()))
+        bounded(Self::FIELD, "Name", value, 100, true, false).map(Self)
     }
 
     /// The name as stored.

@@ -5,11 +5,25 @@
 
 mod account_level;
 mod account_name;
+mod admin_contact;
+mod api_kind;
+mod app_form;
+mod app_key;
+mod app_text;
+mod app_url;
+pub mod idn;
 mod login;
 mod password;
+mod text;
 
 pub use account_level::AccountLevel;
 pub use account_name::AccountName;
+pub use admin_contact::{AdminEmail, AdminPhone};
+pub use api_kind::ApiKind;
+pub use app_form::{AppFields, AppForm, check_app_field};
+pub use app_key::{AppKey, KEY_ALPHABET, KEY_LENGTH, is_key_shaped};
+pub use app_text::{AppDescription, AppName};
+pub use app_url::{Homepage, ImageUrl, RedirectUrl};
 pub use login::Login;
 pub use password::Password;
 

@@ -1,0 +1,189 @@
+//! The Add App / edit form (SPEC §2): what is typed, and what it becomes once checked.
+use serde::{Deserialize, Serialize};
+
+use super::{
+    AdminEmail, AdminPhone, AppDescription, AppName, FieldError, Homepage, ImageUrl, RedirectUrl,
+};
+
+/// The App form as typed: every field a string, named as in requests (`form[name]`, …).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppForm {
+    /// Name *
+    #[serde(default)]
+    pub name: String,
+    /// Description
+    #[serde(default)]
+    pub description: String,
+    /// Homepage *
+    #[serde(default)]
+    pub homepage: String,
+    /// Image URL
+    #[serde(default)]
+    pub image_url: String,
+    /// Admin email *
+    #[serde(default)]
+    pub admin_email: String,
+    /// Admin phone
+    #[serde(default)]
+    pub admin_phone: String,
+    /// App is trusted: present (any value but `false`) when ticked.
+    #[serde(default)]
+    pub trusted: Option<String>,
+    /// Redirect URL *
+    #[serde(default)]
+    pub redirect_url: String,
+}
+
+/// The App form, checked: what is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppFields {
+    /// Name.
+    pub name: AppName,
+    /// Description (possibly empty).
+    pub description: AppDescription,
+    /// Homepage.
+    pub homepage: Homepage,
+    /// Image URL.
+    pub image_url: Option<ImageUrl>,
+    /// Admin email.
+    pub admin_email: AdminEmail,
+    /// Admin phone.
+    pub admin_phone: Option<AdminPhone>,
+    /// App is trusted.
+    pub trusted: bool,
+    /// Redirect URL.
+    pub redirect_url: RedirectUrl,
+}
+
+impl TryFrom<&AppForm> for AppFields {
+    type Error = FieldError;
+
+    /// Checks the fields in the form's order; the first refusal names its field.
+    fn try_from(form: &AppForm) -> Result<Self, Self::Error> {
+        Ok(Self {
+            name: AppName::parse(&form.name)?,
+            description: AppDescription::parse(&form.description)?,
+            homepage: Homepage::parse(&form.homepage)?,
+            image_url: optional(&form.image_url, ImageUrl::parse)?,
+            admin_email: AdminEmail::parse(&form.admin_email)?,
+            admin_phone: AdminPhone::parse_optional(&form.admin_phone)?,
+            trusted: form
+                .trusted
+                .as_deref()
+                .is_some_and(|value| !matches!(value, "" | "false" | "off")),
+            redirect_url: RedirectUrl::parse(&form.redirect_url)?,
+        })
+    }
+}
+
+fn optional<T>(
+    value: &str,
+    parse: impl Fn(&str) -> Result<T, FieldError>,
+) -> Result<Option<T>, FieldError> {
+    if value.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse(value).map(Some)
+    }
+}
+
+/// Checks one field of the form by its name, as the browser does on every keystroke.
+/// `None` when the value is fine (or the field is not checked on its own).
+pub fn check_app_field(field: &str, value: &str) -> Option<String> {
+    let result = match field {
+        AppName::FIELD => AppName::parse(value).map(drop),
+        AppDescription::FIELD => AppDescription::parse(value).map(drop),
+        Homepage::FIELD => Homepage::parse(value).map(drop),
+        ImageUrl::FIELD => optional(value, ImageUrl::parse).map(drop),
+        AdminEmail::FIELD => AdminEmail::parse(value).map(drop),
+        AdminPhone::FIELD => AdminPhone::parse_optional(value).map(drop),
+        RedirectUrl::FIELD => RedirectUrl::parse(value).map(drop),
+        _ => Ok(()),
+    };
+    result.err().map(|error| error.message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seed_form() -> AppForm {
+        AppForm {
+            name: "MyApp".into(),
+            description: "I love my App!".into(),
+            homepage: "http://example.com/MyApp".into(),
+            image_url: String::new(),
+            admin_email: "myapp@email.com".into(),
+            admin_phone: String::new(),
+            trusted: None,
+            redirect_url: "https://example.com/MyApp/handler".into(),
+        }
+    }
+
+    #[test]
+    fn the_seed_example_is_accepted() {
+        let fields = AppFields::try_from(&seed_form()).unwrap();
+        assert_eq!(fields.name.as_str(), "MyApp");
+        assert!(!fields.trusted);
+        assert_eq!(fields.image_url, None);
+        assert_eq!(fields.admin_phone, None);
+    }
+
+    #[test]
+    fn the_trusted_box_is_on_when_sent() {
+        for (sent, trusted) in [
+            (Some("on"), true),
+            (Some("true"), true),
+            (Some("false"), false),
+            (None, false),
+        ] {
+            let form = AppForm {
+                trusted: sent.map(String::from),
+                ..seed_form()
+            };
+            assert_eq!(
+                AppFields::try_from(&form).unwrap().trusted,
+                trusted,
+                "{sent:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let cases: [(fn(&mut AppForm), &str); 7] = [
+            (|f| f.name = " ".into(), "name"),
+            (|f| f.description = "x".repeat(2001), "description"),
+            (|f| f.homepage = "example.com".into(), "homepage"),
+            (
+                |f| f.image_url = "http://example.com/a.png".into(),
+                "image_url",
+            ),
+            (|f| f.admin_email = "nobody".into(), "admin_email"),
+            (|f| f.admin_phone = "phone".into(), "admin_phone"),
+            (
+                |f| f.redirect_url = "http://example.com/cb".into(),
+                "redirect_url",
+            ),
+        ];
+        for (spoil, field) in cases {
+            let mut form = seed_form();
+            spoil(&mut form);
+            assert_eq!(AppFields::try_from(&form).unwrap_err().field, field);
+            let value = match field {
+                "name" => &form.name,
+                "description" => &form.description,
+                "homepage" => &form.homepage,
+                "image_url" => &form.image_url,
+                "admin_email" => &form.admin_email,
+                "admin_phone" => &form.admin_phone,
+                _ => &form.redirect_url,
+            };
+            assert!(check_app_field(field, value).is_some(), "{field}");
+        }
+        assert_eq!(
+            check_app_field("redirect_url", "https://example.com/cb"),
+            None
+        );
+    }
+}
