@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod apps;
 pub mod components;
 pub mod domain;
 pub mod error;

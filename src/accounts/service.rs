@@ -126,7 +126,7 @@ pub async fn create(
 }
 
 /// Removes an account of the caller's scope that has no accounts below it; its sessions
-/// (and, later, its Apps and tokens) go with it.
+/// go with it, and its Apps become tombstones (later, with their tokens).
 #[tracing::instrument(skip_all, fields(caller = caller.account.id, account = id))]
 pub async fn remove(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
     let target = account::Entity::find_by_id(id)
@@ -153,15 +153,27 @@ pub async fn remove(state: &AppState, caller: &Caller, id: i64) -> Result<(), Ap
             target.login
         )));
     }
-    account::Entity::delete_by_id(target.id)
-        .exec(&state.db)
-        .await
-        .map_err(|error| match error.sql_err() {
-            Some(SqlErr::ForeignKeyConstraintViolation(_)) => AppError::Conflict(
-                "An account was just created below it. Remove that one first.".into(),
-            ),
-            _ => error.into(),
-        })?;
+    let target_id = target.id;
+    state
+        .db
+        .transaction::<_, (), AppError>(|txn| {
+            Box::pin(async move {
+                // Its Apps become tombstones (their keys stay reserved); the foreign key
+                // then detaches them from the account.
+                crate::apps::service::tombstone_apps_of(txn, target_id).await?;
+                account::Entity::delete_by_id(target_id)
+                    .exec(txn)
+                    .await
+                    .map_err(|error| match error.sql_err() {
+                        Some(SqlErr::ForeignKeyConstraintViolation(_)) => AppError::Conflict(
+                            "An account was just created below it. Remove that one first.".into(),
+                        ),
+                        _ => error.into(),
+                    })?;
+                Ok(())
+            })
+        })
+        .await?;
     tracing::info!("account removed");
     Ok(())
 }

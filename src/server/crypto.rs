@@ -8,6 +8,7 @@ use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
+use crate::domain::{KEY_ALPHABET, KEY_LENGTH};
 use crate::error::AppError;
 
 /// Fills `buffer` from the operating system's secure random source.
@@ -22,6 +23,22 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 /// A random value of 256 bits, URL-safe base64 (43 characters): session ids, tokens, codes.
 pub fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+}
+
+/// 32 characters of `A-Z a-z 0-9 - _ . ~` from the operating system's secure random source,
+/// each drawn without bias: App keys and App secrets (about 193 bits).
+pub fn random_app_key() -> String {
+    use rand::Rng;
+    let mut rng = OsRng.unwrap_err();
+    (0..KEY_LENGTH)
+        .map(|_| char::from(KEY_ALPHABET[rng.random_range(0..KEY_ALPHABET.len())]))
+        .collect()
+}
+
+/// Compares a presented secret with the real one in constant time.
+pub fn secrets_match(presented: &str, real: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    presented.len() == real.len() && bool::from(presented.as_bytes().ct_eq(real.as_bytes()))
 }
 
 /// The SHA-256 of a random value, lower-case hex: what is stored instead of the value.
@@ -85,6 +102,7 @@ fn internal(what: &str, error: impl std::fmt::Display) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::is_key_shaped;
 
     #[tokio::test]
     async fn a_password_verifies_only_against_its_own_hash() {
@@ -107,6 +125,36 @@ mod tests {
     async fn an_unknown_login_never_verifies() {
         assert!(!verify_password("anything".into(), None).await);
         assert!(!verify_password("x".into(), Some("not a hash".into())).await);
+    }
+
+    #[test]
+    fn app_keys_are_32_characters_of_the_alphabet_and_spread_over_it() {
+        let keys: Vec<String> = (0..2000).map(|_| random_app_key()).collect();
+        assert!(keys.iter().all(|key| is_key_shaped(key)));
+        let distinct: std::collections::HashSet<&String> = keys.iter().collect();
+        assert_eq!(distinct.len(), keys.len());
+        // 64 000 draws over 66 characters: every character shows up, none wildly often.
+        let mut counts = [0usize; 66];
+        for byte in keys.iter().flat_map(|key| key.bytes()) {
+            counts[KEY_ALPHABET.iter().position(|&c| c == byte).unwrap()] += 1;
+        }
+        assert!(
+            counts.iter().all(|&n| (700..1300).contains(&n)),
+            "{counts:?}"
+        );
+    }
+
+    #[test]
+    fn secrets_match_only_when_equal() {
+        assert!(secrets_match(
+            "z-JhR3Kz53-L4zgAvM2_c739Qz63~cwQ",
+            "z-JhR3Kz53-L4zgAvM2_c739Qz63~cwQ"
+        ));
+        assert!(!secrets_match(
+            "z-JhR3Kz53-L4zgAvM2_c739Qz63~cwq",
+            "z-JhR3Kz53-L4zgAvM2_c739Qz63~cwQ"
+        ));
+        assert!(!secrets_match("", "z-JhR3Kz53-L4zgAvM2_c739Qz63~cwQ"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod db;
 pub mod entities;
 mod first_start;
 mod router;
+pub mod secret_box;
 mod state;
 
 pub use config::Config;
@@ -33,11 +34,12 @@ impl From<sea_orm::TransactionError<AppError>> for AppError {
 }
 
 /// Sets up everything a server needs from its configuration: the database (migrated),
-/// the first Administrator, and the state shared by every request.
+/// the first Administrator, the key of App secrets, and the state shared by every request.
 pub async fn start(config: Config) -> Result<AppState, Box<dyn std::error::Error>> {
+    let secrets = secret_box::SecretBox::load(&config)?;
     let db = db::connect(&config).await?;
     first_start::ensure_administrator(&db, &config).await?;
-    Ok(AppState::new(db, config))
+    Ok(AppState::new(db, config, secrets))
 }
 
 /// Runs the server binary: reads the configuration, starts, serves until Ctrl-C or SIGTERM.

@@ -5,6 +5,7 @@ use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
 use super::config::Config;
+use super::secret_box::SecretBox;
 use crate::error::AppError;
 
 /// Shared by every request of one server process.
@@ -14,13 +15,15 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// The configuration read at start.
     pub config: Arc<Config>,
+    /// Seals and opens App secrets.
+    pub secrets: Arc<SecretBox>,
     /// What Leptos needs to render pages and find the compiled site.
     pub leptos_options: LeptosOptions,
 }
 
 impl AppState {
-    /// Builds the state from a migrated database and the configuration.
-    pub fn new(db: DatabaseConnection, config: Config) -> Self {
+    /// Builds the state from a migrated database, the configuration and the secrets' key.
+    pub fn new(db: DatabaseConnection, config: Config, secrets: SecretBox) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name("appward")
             .site_root(config.site_root.as_str())
@@ -34,6 +37,7 @@ impl AppState {
         Self {
             db,
             config: Arc::new(config),
+            secrets: Arc::new(secrets),
             leptos_options,
         }
     }

@@ -17,7 +17,7 @@ pub struct TestApp {
     pub url: String,
     /// The database the server uses, for checks and for setting up states.
     pub db: DatabaseConnection,
-    _dir: TempDir,
+    dir: TempDir,
 }
 
 impl TestApp {
@@ -52,7 +52,48 @@ impl TestApp {
         let app =
             server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Self { url, db, _dir: dir }
+        Self { url, db, dir }
+    }
+
+    /// The server's data folder (the SQLite file, the key file).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    /// Registers an App as `client` under `api` (`unified` or `system`) with the seed's
+    /// example values, each overridden by `overrides` (field, value); returns the answer.
+    pub async fn register_app(
+        &self,
+        client: &reqwest::Client,
+        api: &str,
+        overrides: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut fields: Vec<(String, String)> = vec![("api".into(), api.into())];
+        for (field, value) in seed_app_form(overrides) {
+            fields.push((format!("form[{field}]"), value));
+        }
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        self.call(client, "create_app", &pairs).await
+    }
+
+    /// Registers an App that must be accepted; returns `{app, secret}`.
+    pub async fn registered_app(
+        &self,
+        client: &reqwest::Client,
+        api: &str,
+        overrides: &[(&str, &str)],
+    ) -> serde_json::Value {
+        let response = self.register_app(client, api, overrides).await;
+        assert_eq!(
+            response.status(),
+            200,
+            "registering an App: {}",
+            response.text().await.unwrap()
+        );
+        response.json().await.unwrap()
     }
 
     /// A browser-like client with its own cookie jar, that does not follow redirects.
@@ -157,6 +198,29 @@ impl TestApp {
         let row: serde_json::Value = response.json().await.unwrap();
         row["id"].as_i64().unwrap()
     }
+}
+
+/// The form of seed 000 (MyApp, I love my App!, …), each field overridden by `overrides`;
+pub fn seed_app_form(overrides: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut fields: Vec<(String, String)> = [
+        ("name", "MyApp"),
+        ("description", "I love my App!"),
+        ("homepage", "http://example.com/MyApp"),
+        ("image_url", ""),
+        ("admin_email", "myapp@email.com"),
+        ("admin_phone", ""),
+        ("redirect_url", "https://example.com/MyApp/handler"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (field, value) in overrides {
+        match fields.iter_mut().find(|(k, _)| k == field) {
+            Some(entry) => entry.1 = value.to_string(),
+            None => fields.push((field.to_string(), value.to_string())),
+        }
+    }
+    fields
 }
 
 /// The value of the session cookie a response sets.

@@ -16,6 +16,8 @@ pub struct Model {
     pub scope_path: String,
     pub password_hash: String,
     pub created_at: i64,
+    /// How many live Apps it has registered (at most 1000).
+    pub app_count: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,134 @@
+//! Server functions of App Registration, and the types they share with the browser.
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{ApiKind, AppForm};
+use crate::error::AppError;
+
+/// How many Apps one page of the App Registration table shows.
+pub const PAGE_SIZE: u64 = 50;
+/// The most Apps one registering account may hold (seed 000).
+pub const MAX_APPS_PER_ACCOUNT: i32 = 1000;
+/// The most Apps one Remove Selected may name.
+pub const MAX_REMOVED_AT_ONCE: usize = 1000;
+
+/// One App in the App Registration table; links are shown with Unicode hosts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppRow {
+    /// App ID/key.
+    pub key: String,
+    /// Name.
+    pub name: String,
+    /// Description.
+    pub description: String,
+    /// Homepage, as shown.
+    pub homepage: String,
+    /// The registering account's login.
+    pub owner_login: Option<String>,
+    /// App is trusted.
+    pub trusted: bool,
+    /// When the App was last saved, seconds since the Unix epoch (UTC).
+    pub updated_at: i64,
+}
+
+/// One page of the Apps of a scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppPage {
+    /// The Apps of this page, by name.
+    pub rows: Vec<AppRow>,
+    /// How many Apps there are in all.
+    pub total: u64,
+    /// This page's number, from 0.
+    pub page: u64,
+}
+
+/// Everything the edit form shows of an App, but its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppDetails {
+    /// App ID/key.
+    pub key: String,
+    /// The API it is registered under.
+    pub api: ApiKind,
+    /// The fields of the form, as shown (hosts in Unicode).
+    pub form: AppForm,
+    /// The registering account's login.
+    pub owner_login: Option<String>,
+    /// Whether the App is suspended.
+    pub suspended: bool,
+    /// When it was registered (Unix seconds, UTC).
+    pub created_at: i64,
+    /// When it was last saved (Unix seconds, UTC).
+    pub updated_at: i64,
+}
+
+/// A newly registered App, with its secret shown this once without asking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisteredApp {
+    /// The App.
+    pub app: AppDetails,
+    /// App secret.
+    pub secret: String,
+}
+
+/// One page of the Apps registered in the signed-in account's scope under `api`.
+#[server(prefix = "/api", endpoint = "list_registered_apps")]
+pub async fn list_registered_apps(api: String, page: u64) -> Result<AppPage, AppError> {
+    let state = crate::server::state()?;
+    let caller = crate::session::service::current(&state).await?;
+    let api = ApiKind::parse(&api)?;
+    service::list(&state, &caller, api, page).await
+}
+
+/// Registers an App for the signed-in account: Add App, then OK.
+#[server(prefix = "/api", endpoint = "create_app")]
+pub async fn create_app(api: String, form: AppForm) -> Result<RegisteredApp, AppError> {
+    let state = crate::server::state()?;
+    let caller = crate::session::service::current(&state).await?;
+    let api = ApiKind::parse(&api)?;
+    let fields = crate::domain::AppFields::try_from(&form)?;
+    service::create(&state, &caller, api, fields).await
+}
+
+/// The App with `key`, for its edit form.
+#[server(prefix = "/api", endpoint = "get_app")]
+pub async fn get_app(key: String) -> Result<AppDetails, AppError> {
+    let state = crate::server::state()?;
+    let caller = crate::session::service::current(&state).await?;
+    service::details(&state, &caller, &key).await
+}
+
+/// Saves the edit form: every field but the API and the key.
+#[server(prefix = "/api", endpoint = "update_app")]
+pub async fn update_app(key: String, form: AppForm) -> Result<AppDetails, AppError> {
+    let state = crate::server::state()?;
+    let caller = crate::session::service::current(&state).await?;
+    let fields = crate::domain::AppFields::try_from(&form)?;
+    service::update(&state, &caller, &key, fields).await
+}
+
+/// The App's secret in clear, for Reveal and Copy.
+#[server(prefix = "/api", endpoint = "reveal_app_secret")]
+pub async fn reveal_app_secret(key: String) -> Result<String, AppError> {
+    let state = crate::server::state()?;
+    let caller = crate::session::service::current(&state).await?;
+    service::reveal_secret(&state, &caller, &key).await
+}
+
+/// Regenerate: a new secret; the old one and every token of the App stop working.
+#[server(prefix = "/api", endpoint = "regenerate_app_secret")]
+pub async fn regenerate_app_secret(key: String) -> Result<String, AppError> {
+    let state = crate::server::state()?;
+    let caller = crate::session::service::current(&state).await?;
+    service::regenerate_secret(&state, &caller, &key).await
+}
+
+/// Remove Selected: removes the named Apps (all or none); their keys stay reserved.
+#[server(prefix = "/api", endpoint = "remove_apps")]
+pub async fn remove_apps(keys: Vec<String>) -> Result<u64, AppError> {
+    let state = crate::server::state()?;
+    let caller = crate::session::service::current(&state).await?;
+    service::remove(&state, &caller, &keys).await
+}
+
+#[cfg(feature = "ssr")]
+use super::service;

@@ -1,0 +1,7 @@
+//! Apps: registering, editing, regenerating the secret of and removing OAuth 2.0 clients
+//! (SPEC §2, the App Registration tab of seed 000).
+mod api;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use api::*;

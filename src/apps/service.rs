@@ -1,0 +1,302 @@
+//! App storage and the rules of SPEC §2, enforced on the server.
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+
+use super::{
+    AppDetails, AppPage, AppRow, MAX_APPS_PER_ACCOUNT, MAX_REMOVED_AT_ONCE, PAGE_SIZE,
+    RegisteredApp,
+};
+use crate::domain::{
+    AdminEmail, ApiKind, AppFields, AppForm, AppKey, Homepage, ImageUrl, RedirectUrl,
+};
+use crate::error::AppError;
+use crate::server::entities::{account, app};
+use crate::server::{AppState, crypto, now};
+use crate::session::service::Caller;
+
+/// One page of the live Apps registered in the caller's scope under `api`, by name.
+#[tracing::instrument(skip_all, fields(caller = caller.account.id, api = api.as_str(), page))]
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    api: ApiKind,
+    page: u64,
+) -> Result<AppPage, AppError> {
+    let paginator = app::Entity::find()
+        .find_also_related(account::Entity)
+        .filter(account::Column::ScopePath.starts_with(caller.scope().as_str()))
+        .filter(app::Column::Api.eq(api.as_str()))
+        .filter(app::Column::RemovedAt.is_null())
+        .order_by_asc(app::Column::Name)
+        .order_by_asc(app::Column::Id)
+        .paginate(&state.db, PAGE_SIZE);
+    let total = paginator.num_items().await?;
+    let rows = paginator
+        .fetch_page(page)
+        .await?
+        .into_iter()
+        .map(|(app, owner)| AppRow {
+            homepage: Homepage::from_stored(app.homepage).display(),
+            owner_login: owner.map(|owner| owner.login),
+            key: app.key,
+            name: app.name,
+            description: app.description,
+            trusted: app.trusted,
+            updated_at: app.updated_at,
+        })
+        .collect();
+    Ok(AppPage { rows, total, page })
+}
+
+/// Registers an App for the caller, within the cap of 1000 live Apps per account.
+#[tracing::instrument(skip_all, fields(caller = caller.account.id, api = api.as_str()))]
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    api: ApiKind,
+    fields: AppFields,
+) -> Result<RegisteredApp, AppError> {
+    let key = crypto::random_app_key();
+    let secret = crypto::random_app_key();
+    let sealed = state.secrets.seal(&key, &secret);
+    let owner_id = caller.account.id;
+    let created = state
+        .db
+        .transaction::<_, app::Model, AppError>(|txn| {
+            Box::pin(async move {
+                // One conditional write takes the slot: racing registrations queue on the
+                // account's row, so the count can never pass the cap.
+                let slot = account::Entity::update_many()
+                    .col_expr(
+                        account::Column::AppCount,
+                        Expr::col(account::Column::AppCount).add(1),
+                    )
+                    .filter(account::Column::Id.eq(owner_id))
+                    .filter(account::Column::AppCount.lt(MAX_APPS_PER_ACCOUNT))
+                    .exec(txn)
+                    .await?;
+                if slot.rows_affected == 0 {
+                    return Err(AppError::Conflict(format!(
+                        "You already have {MAX_APPS_PER_ACCOUNT} Apps, the most one account may \
+                         register. Remove an App to add another."
+                    )));
+                }
+                let at = now();
+                let mut row = app::ActiveModel {
+                    key: Set(key),
+                    owner_id: Set(Some(owner_id)),
+                    api: Set(api.as_str().to_owned()),
+                    secret_sealed: Set(sealed),
+                    suspended: Set(false),
+                    created_at: Set(at),
+                    updated_at: Set(at),
+                    removed_at: Set(None),
+                    ..Default::default()
+                };
+                fill(&mut row, fields);
+                Ok(row.insert(txn).await?)
+            })
+        })
+        .await?;
+    tracing::info!(app_key = %created.key, "App registered");
+    Ok(RegisteredApp {
+        app: details_of(created, Some(caller.account.login.clone())),
+        secret,
+    })
+}
+
+/// The App with `key`, when the caller may manage it.
+#[tracing::instrument(skip_all, fields(caller = caller.account.id))]
+pub async fn details(state: &AppState, caller: &Caller, key: &str) -> Result<AppDetails, AppError> {
+    let (app, owner) = find_manageable(&state.db, caller, key).await?;
+    Ok(details_of(app, owner.map(|owner| owner.login)))
+}
+
+/// Saves every field of the edit form; the API and the key never change.
+#[tracing::instrument(skip_all, fields(caller = caller.account.id))]
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    fields: AppFields,
+) -> Result<AppDetails, AppError> {
+    let (app, owner) = find_manageable(&state.db, caller, key).await?;
+    // Un-trusting revokes the App's client-credentials tokens, and a new Redirect URL makes
+    // codes issued for the old one fail: both are the OAuth server's (it compares the stored
+    // values at every request), so saving the row is the whole of it here.
+    let mut row: app::ActiveModel = app.into();
+    fill(&mut row, fields);
+    row.updated_at = Set(now());
+    let saved = row.update(&state.db).await?;
+    tracing::info!(app_key = %saved.key, "App saved");
+    Ok(details_of(saved, owner.map(|owner| owner.login)))
+}
+
+/// The App's secret in clear, for its manager.
+#[tracing::instrument(skip_all, fields(caller = caller.account.id))]
+pub async fn reveal_secret(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+) -> Result<String, AppError> {
+    let (app, _) = find_manageable(&state.db, caller, key).await?;
+    state.secrets.open(&app.key, &app.secret_sealed)
+}
+
+/// Gives the App a new secret; the old one stops working at once.
+#[tracing::instrument(skip_all, fields(caller = caller.account.id))]
+pub async fn regenerate_secret(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+) -> Result<String, AppError> {
+    let (app, _) = find_manageable(&state.db, caller, key).await?;
+    let secret = crypto::random_app_key();
+    let sealed = state.secrets.seal(&app.key, &secret);
+    let app_key = app.key.clone();
+    let mut row: app::ActiveModel = app.into();
+    row.secret_sealed = Set(sealed);
+    row.updated_at = Set(now());
+    row.update(&state.db).await?;
+    tracing::info!(%app_key, "App secret regenerated");
+    Ok(secret)
+}
+
+/// Removes the Apps with `keys`, all or none: each becomes a tombstone that keeps its key.
+#[tracing::instrument(skip_all, fields(caller = caller.account.id, count = keys.len()))]
+pub async fn remove(state: &AppState, caller: &Caller, keys: &[String]) -> Result<u64, AppError> {
+    if keys.is_empty() {
+        return Err(AppError::invalid("keys", "Select at least one App."));
+    }
+    if keys.len() > MAX_REMOVED_AT_ONCE {
+        return Err(AppError::invalid(
+            "keys",
+            format!("Remove at most {MAX_REMOVED_AT_ONCE} Apps at once."),
+        ));
+    }
+    let mut apps = Vec::with_capacity(keys.len());
+    for key in keys {
+        apps.push(find_manageable(&state.db, caller, key).await?.0);
+    }
+    let removed = state
+        .db
+        .transaction::<_, u64, AppError>(|txn| {
+            Box::pin(async move {
+                let mut removed = 0;
+                for app in apps {
+                    removed += tombstone(txn, app::Column::Id.eq(app.id)).await?;
+                    if let Some(owner_id) = app.owner_id {
+                        release_slots(txn, owner_id, 1).await?;
+                    }
+                }
+                Ok(removed)
+            })
+        })
+        .await?;
+    tracing::info!(removed, "Apps removed");
+    Ok(removed)
+}
+
+/// Turns every live App of a removed account into a tombstone (inside its removal).
+pub async fn tombstone_apps_of(
+    db: &impl ConnectionTrait,
+    account_id: i64,
+) -> Result<u64, AppError> {
+    tombstone(db, app::Column::OwnerId.eq(account_id)).await
+}
+
+/// Marks the live Apps matching `which` removed and forgets their secret and contact
+/// details; the row stays so that the key is never issued again. Returns how many.
+async fn tombstone(
+    db: &impl ConnectionTrait,
+    which: sea_orm::sea_query::SimpleExpr,
+) -> Result<u64, AppError> {
+    let result = app::Entity::update_many()
+        .col_expr(app::Column::RemovedAt, Expr::value(now()))
+        .col_expr(app::Column::SecretSealed, Expr::value(""))
+        .col_expr(app::Column::AdminEmail, Expr::value(""))
+        .col_expr(app::Column::AdminPhone, Expr::value(Option::<String>::None))
+        .filter(which)
+        .filter(app::Column::RemovedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+async fn release_slots(
+    db: &impl ConnectionTrait,
+    owner_id: i64,
+    count: i32,
+) -> Result<(), AppError> {
+    account::Entity::update_many()
+        .col_expr(
+            account::Column::AppCount,
+            Expr::col(account::Column::AppCount).sub(count),
+        )
+        .filter(account::Column::Id.eq(owner_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The live App with `key` and its registering account, when that account is in the
+/// caller's scope: 404 when there is no such App, 403 when it is someone else's.
+pub async fn find_manageable(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    key: &str,
+) -> Result<(app::Model, Option<account::Model>), AppError> {
+    let not_found = || AppError::NotFound("There is no App with this key.".into());
+    let key = AppKey::parse(key).map_err(|_| not_found())?;
+    let (app, owner) = app::Entity::find()
+        .find_also_related(account::Entity)
+        .filter(app::Column::Key.eq(key.as_str()))
+        .filter(app::Column::RemovedAt.is_null())
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    match &owner {
+        Some(owner) if caller.has_in_scope(owner) => Ok((app, Some(owner.clone()))),
+        _ => Err(AppError::Forbidden(
+            "This App was registered by an account outside your scope.".into(),
+        )),
+    }
+}
+
+fn fill(row: &mut app::ActiveModel, fields: AppFields) {
+    row.name = Set(fields.name.as_str().to_owned());
+    row.description = Set(fields.description.as_str().to_owned());
+    row.homepage = Set(fields.homepage.as_str().to_owned());
+    row.image_url = Set(fields.image_url.map(|url| url.as_str().to_owned()));
+    row.admin_email = Set(fields.admin_email.as_str().to_owned());
+    row.admin_phone = Set(fields.admin_phone.map(|phone| phone.as_str().to_owned()));
+    row.trusted = Set(fields.trusted);
+    row.redirect_url = Set(fields.redirect_url.as_str().to_owned());
+}
+
+fn details_of(app: app::Model, owner_login: Option<String>) -> AppDetails {
+    AppDetails {
+        api: ApiKind::parse(&app.api).unwrap_or(ApiKind::UnifiedApi),
+        form: AppForm {
+            name: app.name,
+            description: app.description,
+            homepage: Homepage::from_stored(app.homepage).display(),
+            image_url: app
+                .image_url
+                .map(|url| ImageUrl::from_stored(url).display())
+                .unwrap_or_default(),
+            admin_email: AdminEmail::from_stored(app.admin_email).display(),
+            admin_phone: app.admin_phone.unwrap_or_default(),
+            trusted: app.trusted.then(|| "on".to_owned()),
+            redirect_url: RedirectUrl::from_stored(app.redirect_url).display(),
+        },
+        key: app.key,
+        owner_login,
+        suspended: app.suspended,
+        created_at: app.created_at,
+        updated_at: app.updated_at,
+    }
+}
