@@ -4,7 +4,10 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use crate::pages::{AccountsPage, AppsPage, Console, HomePage, NotFound, SignInPage};
+use crate::pages::{
+    AccountsPage, AddAppPage, AppsPage, AppsSection, Console, EditAppPage, HomePage, NotFound,
+    SignInPage,
+};
 
 /// The whole HTML document the server renders around the console.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -38,7 +41,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-in") view=SignInPage/>
                 <ParentRoute path=path!("") view=Console ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage/>
-                    <Route path=path!("apps") view=AppsPage/>
+                    <ParentRoute path=path!("apps") view=AppsSection>
+                        <Route path=path!("") view=AppsPage/>
+                        <Route path=path!("new") view=AddAppPage/>
+                        <Route path=path!(":key") view=EditAppPage/>
+                    </ParentRoute>
                     <Route path=path!("accounts") view=AccountsPage/>
                 </ParentRoute>
             </Routes>

@@ -27,8 +27,8 @@ pub struct AppRow {
     pub owner_login: Option<String>,
     /// App is trusted.
     pub trusted: bool,
-    /// When the App was last saved, seconds since the Unix epoch (UTC).
-    pub updated_at: i64,
+    /// "Configured": when the App was last saved, RFC 3339 UTC.
+    pub updated_at: String,
 }
 
 /// One page of the Apps of a scope.
@@ -55,10 +55,10 @@ pub struct AppDetails {
     pub owner_login: Option<String>,
     /// Whether the App is suspended.
     pub suspended: bool,
-    /// When it was registered (Unix seconds, UTC).
-    pub created_at: i64,
-    /// When it was last saved (Unix seconds, UTC).
-    pub updated_at: i64,
+    /// When it was registered, RFC 3339 UTC.
+    pub created_at: String,
+    /// When it was last saved, RFC 3339 UTC.
+    pub updated_at: String,
 }
 
 /// A newly registered App, with its secret shown this once without asking.

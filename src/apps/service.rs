@@ -14,7 +14,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::server::entities::{account, app};
-use crate::server::{AppState, crypto, now};
+use crate::server::{AppState, crypto, now, utc_rfc3339};
 use crate::session::service::Caller;
 
 /// One page of the live Apps registered in the caller's scope under `api`, by name.
@@ -45,7 +45,7 @@ pub async fn list(
             name: app.name,
             description: app.description,
             trusted: app.trusted,
-            updated_at: app.updated_at,
+            updated_at: utc_rfc3339(app.updated_at),
         })
         .collect();
     Ok(AppPage { rows, total, page })
@@ -296,7 +296,7 @@ fn details_of(app: app::Model, owner_login: Option<String>) -> AppDetails {
         key: app.key,
         owner_login,
         suspended: app.suspended,
-        created_at: app.created_at,
-        updated_at: app.updated_at,
+        created_at: utc_rfc3339(app.created_at),
+        updated_at: utc_rfc3339(app.updated_at),
     }
 }

@@ -10,7 +10,7 @@ pub fn field_id(name: &str) -> String {
     format!("field-{}", cleaned.trim_end_matches('-'))
 }
 
-/// An `<input>` with its `<label>`, a required mark, and an error linked by `aria-describedby`.
+/// An `<input>` (or `<textarea>`) with its `<label>`, a required mark, and an error linked by `aria-describedby`.
 #[component]
 pub fn Field(
     /// The label the user reads.
@@ -35,31 +35,60 @@ pub fn Field(
     /// Called with the new value on every keystroke.
     #[prop(optional)]
     on_input: Option<Callback<String>>,
+    /// A `<textarea>` instead of a one-line input.
+    #[prop(optional)]
+    multi_line: bool,
 ) -> impl IntoView {
     let id = field_id(name);
     let error_id = format!("{id}-error");
     let described = error_id.clone();
-    view! {
-        <div class="field" class:invalid=move || error.get().is_some()>
-            <label for=id.clone()>
-                {label}
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
-            </label>
+    let on_input = move |event: leptos::ev::Event| {
+        if let Some(on_input) = on_input {
+            on_input.run(event_target_value(&event));
+        }
+    };
+    let invalid = move || if error.get().is_some() { "true" } else { "false" };
+    let described_by = move || error.get().map(|_| described.clone());
+    let control = if multi_line {
+        view! {
+            <textarea
+                id=id.clone()
+                name=name
+                rows="4"
+                required=required
+                prop:value=move || value.get()
+                aria-invalid=invalid
+                aria-describedby=described_by
+                on:input=on_input
+            >
+                {value.get_untracked()}
+            </textarea>
+        }
+        .into_any()
+    } else {
+        view! {
             <input
-                id=id
+                id=id.clone()
                 name=name
                 type=input_type.unwrap_or("text")
                 autocomplete=autocomplete
                 required=required
+                value=value.get_untracked()
                 prop:value=move || value.get()
-                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
-                aria-describedby=move || error.get().map(|_| described.clone())
-                on:input=move |event| {
-                    if let Some(on_input) = on_input {
-                        on_input.run(event_target_value(&event));
-                    }
-                }
+                aria-invalid=invalid
+                aria-describedby=described_by
+                on:input=on_input
             />
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field" class:invalid=move || error.get().is_some()>
+            <label for=id>
+                {label}
+                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+            </label>
+            {control}
             <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
         </div>
     }

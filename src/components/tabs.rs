@@ -22,8 +22,11 @@ impl Tab {
 pub fn Tabs<F, V>(
     /// The accessible name of the tab list.
     label: &'static str,
-    /// The tabs, in order; the first is selected at start.
+    /// The tabs, in order.
     tabs: Vec<Tab>,
+    /// The id of the tab selected at start; the first when none (or an unknown one).
+    #[prop(optional)]
+    initial: Option<&'static str>,
     /// Renders the selected tab's panel.
     panel: F,
 ) -> impl IntoView
@@ -31,7 +34,10 @@ where
     F: Fn(&'static str) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let selected = RwSignal::new(tabs[0].id);
+    let start = initial
+        .filter(|id| tabs.iter().any(|tab| tab.id == *id))
+        .unwrap_or(tabs[0].id);
+    let selected = RwSignal::new(start);
     let count = tabs.len();
     let ids: Vec<&'static str> = tabs.iter().map(|tab| tab.id).collect();
     let on_keydown = move |event: leptos::ev::KeyboardEvent| {

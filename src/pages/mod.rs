@@ -1,5 +1,7 @@
 //! One module per page of the console.
 mod accounts;
+mod app_editor;
+mod app_registration;
 mod apps;
 mod console;
 mod home;
@@ -7,7 +9,8 @@ mod not_found;
 mod sign_in;
 
 pub use accounts::AccountsPage;
-pub use apps::AppsPage;
+pub use app_editor::{AddAppPage, EditAppPage};
+pub use apps::{AppsPage, AppsSection};
 pub use console::Console;
 pub use home::HomePage;
 pub use not_found::NotFound;

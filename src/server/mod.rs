@@ -100,3 +100,10 @@ pub fn now() -> i64 {
         .map(|elapsed| elapsed.as_secs() as i64)
         .unwrap_or(0)
 }
+
+/// A stored time (Unix seconds) as RFC 3339 UTC, `2026-11-22T10:00:00Z`: how times travel
+/// to the browser, which shows them in the viewer's locale.
+pub fn utc_rfc3339(seconds: i64) -> String {
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds.max(0) as u64);
+    humantime::format_rfc3339_seconds(at).to_string()
+}
