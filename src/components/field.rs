@@ -47,7 +47,13 @@ pub fn Field(
             on_input.run(event_target_value(&event));
         }
     };
-    let invalid = move || if error.get().is_some() { "true" } else { "false" };
+    let invalid = move || {
+        if error.get().is_some() {
+            "true"
+        } else {
+            "false"
+        }
+    };
     let described_by = move || error.get().map(|_| described.clone());
     let control = if multi_line {
         view! {

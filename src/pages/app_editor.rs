@@ -6,7 +6,9 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::app_registration::registration_href;
 use super::apps::JustRegistered;
-use crate::apps::{AppDetails, CreateApp, RegenerateAppSecret, RevealAppSecret, UpdateApp, get_app};
+use crate::apps::{
+    AppDetails, CreateApp, RegenerateAppSecret, RevealAppSecret, UpdateApp, get_app,
+};
 use crate::components::{ConfirmDialog, ErrorNotice, Field, copy_text, field_id};
 use crate::domain::{
     AdminEmail, AdminPhone, ApiKind, AppDescription, AppForm, AppName, Homepage, ImageUrl,
@@ -34,7 +36,9 @@ pub fn AddAppPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(registered)) = create.value().get() {
             let key = registered.app.key.clone();
-            just_registered.0.set(Some((key.clone(), registered.secret)));
+            just_registered
+                .0
+                .set(Some((key.clone(), registered.secret)));
             navigate(&format!("/apps/{key}"), Default::default());
         }
     });
