@@ -25,7 +25,7 @@ async function addApp(page: Page, name: string, values: Record<string, string> =
     ...values,
   };
   for (const [label, value] of Object.entries(fields)) {
-    await page.getByLabel(label, { exact: true }).fill(value);
+    await page.getByRole("textbox", { name: label, exact: true }).fill(value);
   }
   await page.getByRole("button", { name: "OK", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Edit App" })).toBeVisible();
@@ -37,11 +37,11 @@ test("Add App with an IDN homepage and email shows them in Unicode", async ({ pa
     Homepage: "http://xn--bcher-kva.example/MyApp",
     "Admin email": "admin@пример.рф",
   });
-  await expect(page.getByLabel("Homepage", { exact: true })).toHaveValue("http://bücher.example/MyApp");
-  await expect(page.getByLabel("Admin email", { exact: true })).toHaveValue("admin@пример.рф");
+  await expect(page.getByRole("textbox", { name: "Homepage", exact: true })).toHaveValue("http://bücher.example/MyApp");
+  await expect(page.getByRole("textbox", { name: "Admin email", exact: true })).toHaveValue("admin@пример.рф");
   // OK showed the new key and, this once, the secret.
-  await expect(page.getByLabel("App ID/key")).toHaveValue(KEY_SHAPE);
-  await expect(page.getByLabel("App secret")).toHaveValue(KEY_SHAPE);
+  await expect(page.getByRole("textbox", { name: "App ID/key" })).toHaveValue(KEY_SHAPE);
+  await expect(page.getByRole("textbox", { name: "App secret" })).toHaveValue(KEY_SHAPE);
   await expect(page.getByRole("status").filter({ hasText: "App added." })).toBeVisible();
 });
 
@@ -51,7 +51,7 @@ test("a field error appears while typing an http:// Redirect URL, and Cancel sto
   await openRegistration(page);
   await page.getByRole("link", { name: "Add App" }).click();
   await hydrated(page);
-  await page.getByLabel("Name", { exact: true }).fill(name);
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill(name);
   const redirect = page.getByLabel("Redirect URL");
   await redirect.pressSequentially("http://example.com/cb");
   await expect(page.getByText("Redirect URL must be an https:// link.")).toBeVisible();
@@ -80,7 +80,7 @@ test("create, edit, reveal and copy the secret, regenerate it, remove the App", 
   await page.getByRole("link", { name, exact: true }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Edit App" })).toBeVisible();
   await hydrated(page);
-  const secretField = page.getByLabel("App secret");
+  const secretField = page.getByRole("textbox", { name: "App secret" });
   await expect(secretField).toHaveValue("•".repeat(32));
 
   await page.getByRole("button", { name: "Reveal" }).click();
@@ -100,7 +100,7 @@ test("create, edit, reveal and copy the secret, regenerate it, remove the App", 
   await expect(page.getByText("A new App secret was generated.")).toBeVisible();
 
   // Edit: OK saves and returns to the table.
-  await page.getByLabel("Name", { exact: true }).fill(renamed);
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill(renamed);
   await page.getByRole("button", { name: "OK", exact: true }).click();
   await expect(page.getByRole("tab", { name: "App Registration" })).toHaveAttribute("aria-selected", "true");
   await expect(page.getByRole("link", { name: renamed, exact: true })).toBeVisible();
