@@ -11,6 +11,10 @@ pub mod pages;
 pub mod session;
 
 #[cfg(feature = "ssr")]
+pub mod oauth;
+#[cfg(feature = "ssr")]
+pub mod resources;
+#[cfg(feature = "ssr")]
 pub mod server;
 
 /// Entry point of the browser bundle: hydrates the server-rendered page.

@@ -2,7 +2,7 @@
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use super::{
@@ -13,6 +13,7 @@ use crate::domain::{
     AdminEmail, ApiKind, AppFields, AppForm, AppKey, Homepage, ImageUrl, RedirectUrl,
 };
 use crate::error::AppError;
+use crate::oauth::grants;
 use crate::server::entities::{account, app};
 use crate::server::{AppState, crypto, now, utc_rfc3339};
 use crate::session::service::Caller;
@@ -124,13 +125,25 @@ pub async fn update(
     fields: AppFields,
 ) -> Result<AppDetails, AppError> {
     let (app, owner) = find_manageable(&state.db, caller, key).await?;
-    // Un-trusting revokes the App's client-credentials tokens, and a new Redirect URL makes
-    // codes issued for the old one fail: both are the OAuth server's (it compares the stored
-    // values at every request), so saving the row is the whole of it here.
+    let untrusted = app.trusted && !fields.trusted;
+    let app_id = app.id;
     let mut row: app::ActiveModel = app.into();
     fill(&mut row, fields);
     row.updated_at = Set(now());
-    let saved = row.update(&state.db).await?;
+    // A new Redirect URL needs nothing more: the token endpoint compares a code's redirect
+    // URL with the stored one, so codes issued for the old URL fail.
+    let saved = state
+        .db
+        .transaction::<_, app::Model, AppError>(|txn| {
+            Box::pin(async move {
+                let saved = row.update(txn).await?;
+                if untrusted {
+                    grants::revoke_client_credentials(txn, app_id).await?;
+                }
+                Ok(saved)
+            })
+        })
+        .await?;
     tracing::info!(app_key = %saved.key, "App saved");
     Ok(details_of(saved, owner.map(|owner| owner.login)))
 }
@@ -146,7 +159,7 @@ pub async fn reveal_secret(
     state.secrets.open(&app.key, &app.secret_sealed)
 }
 
-/// Gives the App a new secret; the old one stops working at once.
+/// Gives the App a new secret; the old one and every token of the App stop working at once.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id))]
 pub async fn regenerate_secret(
     state: &AppState,
@@ -156,11 +169,20 @@ pub async fn regenerate_secret(
     let (app, _) = find_manageable(&state.db, caller, key).await?;
     let secret = crypto::random_app_key();
     let sealed = state.secrets.seal(&app.key, &secret);
-    let app_key = app.key.clone();
+    let (app_key, app_id) = (app.key.clone(), app.id);
     let mut row: app::ActiveModel = app.into();
     row.secret_sealed = Set(sealed);
     row.updated_at = Set(now());
-    row.update(&state.db).await?;
+    state
+        .db
+        .transaction::<_, (), AppError>(|txn| {
+            Box::pin(async move {
+                row.update(txn).await?;
+                grants::revoke_all_of_apps(txn, vec![app_id]).await?;
+                Ok(())
+            })
+        })
+        .await?;
     tracing::info!(%app_key, "App secret regenerated");
     Ok(secret)
 }
@@ -187,7 +209,7 @@ pub async fn remove(state: &AppState, caller: &Caller, keys: &[String]) -> Resul
             Box::pin(async move {
                 let mut removed = 0;
                 for app in apps {
-                    removed += tombstone(txn, app::Column::Id.eq(app.id)).await?;
+                    removed += tombstone(txn, vec![app.id]).await?;
                     if let Some(owner_id) = app.owner_id {
                         release_slots(txn, owner_id, 1).await?;
                     }
@@ -205,21 +227,31 @@ pub async fn tombstone_apps_of(
     db: &impl ConnectionTrait,
     account_id: i64,
 ) -> Result<u64, AppError> {
-    tombstone(db, app::Column::OwnerId.eq(account_id)).await
+    let ids: Vec<i64> = app::Entity::find()
+        .select_only()
+        .column(app::Column::Id)
+        .filter(app::Column::OwnerId.eq(account_id))
+        .filter(app::Column::RemovedAt.is_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    tombstone(db, ids).await
 }
 
-/// Marks the live Apps matching `which` removed and forgets their secret and contact
-/// details; the row stays so that the key is never issued again. Returns how many.
-async fn tombstone(
-    db: &impl ConnectionTrait,
-    which: sea_orm::sea_query::SimpleExpr,
-) -> Result<u64, AppError> {
+/// Marks the live Apps with `ids` removed, revokes every token they issued, and forgets
+/// their secret and contact details; the row stays so that the key is never issued again.
+/// Returns how many were live.
+async fn tombstone(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<u64, AppError> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    grants::revoke_all_of_apps(db, ids.clone()).await?;
     let result = app::Entity::update_many()
         .col_expr(app::Column::RemovedAt, Expr::value(now()))
         .col_expr(app::Column::SecretSealed, Expr::value(""))
         .col_expr(app::Column::AdminEmail, Expr::value(""))
         .col_expr(app::Column::AdminPhone, Expr::value(Option::<String>::None))
-        .filter(which)
+        .filter(app::Column::Id.is_in(ids))
         .filter(app::Column::RemovedAt.is_null())
         .exec(db)
         .await?;

@@ -22,6 +22,8 @@ pub fn router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(crate::oauth::routes())
+        .merge(crate::resources::routes())
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -1,0 +1,112 @@
+//! Client authentication at the token endpoint: HTTP Basic or `client_id`/`client_secret`
+//! in the body (RFC 6749 §2.3.1), the secret compared in constant time.
+use axum::http::{HeaderMap, header};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use percent_encoding::percent_decode_str;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+
+use super::OAuthError;
+use crate::domain::AppKey;
+use crate::server::entities::app;
+use crate::server::{AppState, crypto};
+
+/// The live App whose key and secret the request presents.
+pub async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+    params: &HashMap<String, String>,
+) -> Result<app::Model, OAuthError> {
+    let basic = basic_credentials(headers)?;
+    let body = match (params.get("client_id"), params.get("client_secret")) {
+        (Some(id), Some(secret)) => Some((id.clone(), secret.clone())),
+        _ => None,
+    };
+    let (key, secret) = match (basic, body) {
+        (Some(_), Some(_)) => {
+            return Err(OAuthError::invalid_request(
+                "Authenticate the App one way: HTTP Basic or client_id and client_secret, not both.",
+            ));
+        }
+        (Some(credentials), None) | (None, Some(credentials)) => credentials,
+        (None, None) => {
+            return Err(OAuthError::invalid_client(
+                "The App must authenticate with its key and secret.",
+            ));
+        }
+    };
+    let refused = || OAuthError::invalid_client("Unknown App key or wrong App secret.");
+    let key = AppKey::parse(&key).map_err(|_| refused())?;
+    let app = app::Entity::find()
+        .filter(app::Column::Key.eq(key.as_str()))
+        .filter(app::Column::RemovedAt.is_null())
+        .one(&state.db)
+        .await?
+        .ok_or_else(refused)?;
+    let real = state.secrets.open(&app.key, &app.secret_sealed)?;
+    if !crypto::secrets_match(&secret, &real) {
+        tracing::info!(app_key = %app.key, "App authentication refused");
+        return Err(refused());
+    }
+    Ok(app)
+}
+
+/// The key and secret of an `Authorization: Basic` header, each form-url-decoded.
+fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OAuthError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let malformed = || OAuthError::invalid_client("The Basic credentials cannot be read.");
+    let value = value.to_str().map_err(|_| malformed())?;
+    let Some((scheme, encoded)) = value.split_once(' ') else {
+        return Err(malformed());
+    };
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return Err(malformed());
+    }
+    let decoded = STANDARD
+        .decode(encoded.trim())
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .ok_or_else(malformed)?;
+    let (id, secret) = decoded.split_once(':').ok_or_else(malformed)?;
+    let decode = |part: &str| {
+        percent_decode_str(&part.replace('+', " "))
+            .decode_utf8()
+            .map(|text| text.into_owned())
+            .map_err(|_| malformed())
+    };
+    Ok(Some((decode(id)?, decode(secret)?)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_credentials_are_decoded() {
+        let mut headers = HeaderMap::new();
+        let encoded =
+            STANDARD.encode("5-QUEQY4YK_RAkqWxmX_UfXHS5y1-KQE:z-JhR3Kz53-L4zgAvM2_c739Qz63~cwQ");
+        headers.insert(
+            header::AUTHORIZATION,
+            format!("Basic {encoded}").parse().unwrap(),
+        );
+        assert_eq!(
+            basic_credentials(&headers).unwrap(),
+            Some((
+                "5-QUEQY4YK_RAkqWxmX_UfXHS5y1-KQE".into(),
+                "z-JhR3Kz53-L4zgAvM2_c739Qz63~cwQ".into()
+            ))
+        );
+        headers.insert(header::AUTHORIZATION, "Basic %%%".parse().unwrap());
+        assert_eq!(
+            basic_credentials(&headers).unwrap_err().code,
+            "invalid_client"
+        );
+        headers.insert(header::AUTHORIZATION, "Bearer abc".parse().unwrap());
+        assert!(basic_credentials(&headers).is_err());
+        assert_eq!(basic_credentials(&HeaderMap::new()).unwrap(), None);
+    }
+}

@@ -1,0 +1,100 @@
+//! What a grant records of the request that created it: User-Agent and client address.
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use std::net::{IpAddr, SocketAddr};
+
+use crate::server::AppState;
+
+/// The User-Agent and the client address of a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestMeta {
+    /// The User-Agent header, cut to 512 bytes (empty when absent).
+    pub user_agent: String,
+    /// The client's address: the peer, or `X-Forwarded-For` when the peer is a trusted proxy.
+    pub client_addr: String,
+}
+
+impl FromRequestParts<AppState> for RequestMeta {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip());
+        Ok(Self {
+            user_agent: user_agent(&parts.headers),
+            client_addr: client_addr(peer, &parts.headers, &state.config.trusted_proxies),
+        })
+    }
+}
+
+fn user_agent(headers: &HeaderMap) -> String {
+    let agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let mut end = agent.len().min(512);
+    while !agent.is_char_boundary(end) {
+        end -= 1;
+    }
+    agent[..end].to_owned()
+}
+
+/// The client address: `X-Forwarded-For` is believed only from a trusted proxy, and then
+/// its right-most address that is not itself a trusted proxy is the client.
+fn client_addr(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> String {
+    let Some(peer) = peer else {
+        return String::new();
+    };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|part| part.trim().parse().ok())
+        .collect();
+    forwarded
+        .into_iter()
+        .rev()
+        .find(|address| !trusted.contains(address))
+        .unwrap_or(peer)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
+        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "6.6.6.6, 203.0.113.9".parse().unwrap());
+        let stranger: IpAddr = "198.51.100.7".parse().unwrap();
+        assert_eq!(
+            client_addr(Some(stranger), &headers, &[proxy]),
+            "198.51.100.7"
+        );
+        assert_eq!(client_addr(Some(proxy), &headers, &[proxy]), "203.0.113.9");
+        assert_eq!(
+            client_addr(Some(proxy), &HeaderMap::new(), &[proxy]),
+            "10.0.0.1"
+        );
+    }
+
+    #[test]
+    fn user_agents_are_cut_on_a_character_boundary() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::USER_AGENT, "curl/8.5".parse().unwrap());
+        assert_eq!(user_agent(&headers), "curl/8.5");
+        assert_eq!(user_agent(&HeaderMap::new()), "");
+    }
+}

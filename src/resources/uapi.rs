@@ -1,0 +1,84 @@
+//! UnifiedAPI: `GET /uapi/v1/me`, the facts an access token stands for.
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::domain::{AccountLevel, ApiKind};
+use crate::oauth::grants;
+use crate::server::{AppState, utc_rfc3339};
+
+/// The query of a UnifiedAPI call: VoipNow's clients may send the token here.
+#[derive(Debug, Default, Deserialize)]
+pub struct TokenQuery {
+    /// The access token, bare or prefixed `Bearer `.
+    #[serde(rename = "accessRequestToken")]
+    access_request_token: Option<String>,
+}
+
+/// `{account: {id, login, name, level}, app: {key, name, api}, expires_at}`, or 401.
+pub async fn me(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<TokenQuery>,
+) -> Response {
+    let Some(token) = presented_token(&headers, query.access_request_token.as_deref()) else {
+        return denied("An access token is required: Authorization: Bearer <token>.");
+    };
+    match grants::check_access_token(&state, &token, ApiKind::UnifiedApi).await {
+        Ok(holder) => Json(json!({
+            "account": {
+                "id": holder.account.id,
+                "login": holder.account.login,
+                "name": holder.account.name,
+                "level": AccountLevel::from_code(holder.account.level),
+            },
+            "app": {
+                "key": holder.app.key,
+                "name": holder.app.name,
+                "api": ApiKind::UnifiedApi.label(),
+            },
+            "expires_at": utc_rfc3339(holder.grant.access_expires_at),
+        }))
+        .into_response(),
+        Err(Ok(refusal)) => denied(refusal),
+        Err(Err(_)) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({"error": {"code": "server_error", "message": "Internal error. Please try again later."}})),
+        )
+            .into_response(),
+    }
+}
+
+/// The token of `Authorization: Bearer …`, else of `accessRequestToken` (bare or `Bearer …`).
+fn presented_token(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
+    let from_header = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(strip_bearer);
+    from_header
+        .or_else(|| query.map(|value| strip_bearer(value).unwrap_or(value)))
+        .map(str::trim)
+        .filter(|token| !token.is_empty())
+        .map(str::to_owned)
+}
+
+fn strip_bearer(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token)
+}
+
+fn denied(message: &str) -> Response {
+    let mut response = (
+        StatusCode::UNAUTHORIZED,
+        Json(json!({"error": {"code": "access_denied", "message": message}})),
+    )
+        .into_response();
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Bearer realm=\"appward\""),
+    );
+    response
+}

@@ -1,0 +1,349 @@
+//! Client credentials at `/oauth/token`, the UnifiedAPI `/uapi/v1/me`, and what Regenerate,
+//! un-trusting and removal do to tokens, through the real router on SQLite and PostgreSQL.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use appward::server::entities::token_grant;
+use common::TestApp;
+use sea_orm::EntityTrait;
+use serde_json::Value;
+
+struct TrustedApp {
+    key: String,
+    secret: String,
+}
+
+async fn trusted_app(app: &TestApp, client: &reqwest::Client, api: &str) -> TrustedApp {
+    let created = app.registered_app(client, api, &[("trusted", "on")]).await;
+    TrustedApp {
+        key: created["app"]["key"].as_str().unwrap().into(),
+        secret: created["secret"].as_str().unwrap().into(),
+    }
+}
+
+async fn token_request(app: &TestApp, body: String) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{}/oauth/token", app.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("user-agent", "appward-tests/1.0")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn client_credentials(app: &TestApp, key: &str, secret: &str) -> reqwest::Response {
+    token_request(
+        app,
+        format!("grant_type=client_credentials&client_id={key}&client_secret={secret}"),
+    )
+    .await
+}
+
+async fn access_token(app: &TestApp, key: &str, secret: &str) -> String {
+    let response = client_credentials(app, key, secret).await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn me(app: &TestApp, token: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .get(format!("{}/uapi/v1/me", app.url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn error_code(response: reqwest::Response) -> (u16, String) {
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.unwrap();
+    (
+        status,
+        body["error"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_trusted_app_gets_a_token_that_acts_for_its_owner() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    app.create_account(&admin, "owner", "organization", None)
+        .await;
+    let owner = app.signed_in("owner", "password-123").await;
+    let registered = trusted_app(&app, &owner, "unified").await;
+
+    let response = client_credentials(&app, &registered.key, &registered.secret).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["token_type"], "Bearer");
+    assert_eq!(body["expires_in"], 3600);
+    assert!(body.get("refresh_token").is_none());
+    let token = body["access_token"].as_str().unwrap();
+    assert!(token.len() >= 43);
+
+    let response = me(&app, token).await;
+    assert_eq!(response.status(), 200);
+    let facts: Value = response.json().await.unwrap();
+    assert_eq!(facts["account"]["login"], "owner");
+    assert_eq!(facts["account"]["level"], "Organization");
+    assert_eq!(facts["app"]["key"], registered.key.as_str());
+    assert_eq!(facts["app"]["api"], "UnifiedAPI");
+    assert!(facts["expires_at"].as_str().unwrap().ends_with('Z'));
+
+    // HTTP Basic works the same.
+    let response = reqwest::Client::new()
+        .post(format!("{}/oauth/token", app.url))
+        .basic_auth(&registered.key, Some(&registered.secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+
+    // The token is accepted from the query too, bare or with its scheme.
+    for value in [token.to_owned(), format!("Bearer {token}")] {
+        let response = reqwest::Client::new()
+            .get(format!("{}/uapi/v1/me", app.url))
+            .query(&[("accessRequestToken", value.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{value}");
+    }
+
+    // Only hashes are stored, with the request's User-Agent and address.
+    let grants = token_grant::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(grants.len(), 2);
+    assert!(grants.iter().all(|g| !format!("{g:?}").contains(token)));
+    assert_eq!(grants[0].user_agent, "appward-tests/1.0");
+    assert_eq!(grants[0].client_addr, "127.0.0.1");
+}
+
+#[tokio::test]
+async fn voipnows_sample_client_bytes_get_a_token() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let registered = trusted_app(&app, &admin, "unified").await;
+    let body = format!(
+        "&client_id={}&client_secret={}&grant_type=client_credentials&type=unifiedapi&redirect_uri=https://host/ouath/token.php",
+        registered.key, registered.secret
+    );
+    let response = reqwest::Client::new()
+        .post(format!("{}/oauth/token.php", app.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let token: Value = response.json().await.unwrap();
+    assert_eq!(
+        me(&app, token["access_token"].as_str().unwrap())
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn token_requests_are_refused_as_rfc_6749_says() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let trusted = trusted_app(&app, &admin, "unified").await;
+    let untrusted = app.registered_app(&admin, "unified", &[]).await;
+    let (untrusted_key, untrusted_secret) = (
+        untrusted["app"]["key"].as_str().unwrap(),
+        untrusted["secret"].as_str().unwrap(),
+    );
+    let wrong_secret = "x".repeat(32);
+    let cases: Vec<(String, u16, &str)> = vec![
+        (
+            format!(
+                "grant_type=client_credentials&client_id={untrusted_key}&client_secret={untrusted_secret}"
+            ),
+            400,
+            "unauthorized_client",
+        ),
+        (
+            format!(
+                "grant_type=client_credentials&client_id={}&client_secret={wrong_secret}",
+                trusted.key
+            ),
+            401,
+            "invalid_client",
+        ),
+        (
+            format!(
+                "grant_type=client_credentials&client_id={}&client_secret={}",
+                "y".repeat(32),
+                trusted.secret
+            ),
+            401,
+            "invalid_client",
+        ),
+        (
+            "grant_type=client_credentials".into(),
+            401,
+            "invalid_client",
+        ),
+        (
+            format!("client_id={}&client_secret={}", trusted.key, trusted.secret),
+            400,
+            "invalid_request",
+        ),
+        (
+            format!(
+                "grant_type=password&client_id={}&client_secret={}",
+                trusted.key, trusted.secret
+            ),
+            400,
+            "unsupported_grant_type",
+        ),
+        (
+            format!(
+                "grant_type=client_credentials&grant_type=client_credentials&client_id={}&client_secret={}",
+                trusted.key, trusted.secret
+            ),
+            400,
+            "invalid_request",
+        ),
+    ];
+    for (body, status, code) in cases {
+        let response = token_request(&app, body.clone()).await;
+        let www_authenticate = response.headers().get("www-authenticate").cloned();
+        assert_eq!(response.headers()["cache-control"], "no-store", "{body}");
+        assert_eq!(
+            error_code(response).await,
+            (status, code.to_owned()),
+            "{body}"
+        );
+        assert_eq!(www_authenticate.is_some(), status == 401, "{body}");
+    }
+    // Both methods at once is ambiguous.
+    let response = reqwest::Client::new()
+        .post(format!("{}/oauth/token", app.url))
+        .basic_auth(&trusted.key, Some(&trusted.secret))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &trusted.key),
+            ("client_secret", &trusted.secret),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(response).await, (400, "invalid_request".into()));
+    // A wrong Basic secret answers 401 with the challenge.
+    let response = reqwest::Client::new()
+        .post(format!("{}/oauth/token", app.url))
+        .basic_auth(&trusted.key, Some(&wrong_secret))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .starts_with("Basic")
+    );
+    assert_eq!(error_code(response).await, (401, "invalid_client".into()));
+}
+
+#[tokio::test]
+async fn the_uapi_refuses_bad_tokens_with_access_denied() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let system = trusted_app(&app, &admin, "system").await;
+    let system_token = access_token(&app, &system.key, &system.secret).await;
+    for token in ["not-a-token", system_token.as_str()] {
+        let response = me(&app, token).await;
+        assert_eq!(response.status(), 401, "{token}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "access_denied");
+        assert!(!body["error"]["message"].as_str().unwrap().is_empty());
+    }
+    let response = reqwest::get(format!("{}/uapi/v1/me", app.url))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+}
+
+#[tokio::test]
+async fn regenerate_kills_the_old_secret_and_every_token_at_once() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let registered = trusted_app(&app, &admin, "unified").await;
+    let first = access_token(&app, &registered.key, &registered.secret).await;
+    let second = access_token(&app, &registered.key, &registered.secret).await;
+    let other = trusted_app(&app, &admin, "unified").await;
+    let unrelated = access_token(&app, &other.key, &other.secret).await;
+
+    let response = app
+        .call(&admin, "regenerate_app_secret", &[("key", &registered.key)])
+        .await;
+    assert_eq!(response.status(), 200);
+    let new_secret: String = response.json().await.unwrap();
+    for token in [&first, &second] {
+        assert_eq!(me(&app, token).await.status(), 401);
+    }
+    assert_eq!(
+        me(&app, &unrelated).await.status(),
+        200,
+        "other Apps keep their tokens"
+    );
+    let (status, code) =
+        error_code(client_credentials(&app, &registered.key, &registered.secret).await).await;
+    assert_eq!((status, code.as_str()), (401, "invalid_client"));
+    let fresh = access_token(&app, &registered.key, &new_secret).await;
+    assert_eq!(me(&app, &fresh).await.status(), 200);
+}
+
+#[tokio::test]
+async fn untrusting_revokes_client_credentials_tokens_and_refuses_new_ones() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let registered = trusted_app(&app, &admin, "unified").await;
+    let token = access_token(&app, &registered.key, &registered.secret).await;
+    let mut pairs = vec![("key".to_owned(), registered.key.clone())];
+    pairs.extend(
+        common::seed_app_form(&[])
+            .into_iter()
+            .map(|(k, v)| (format!("form[{k}]"), v)),
+    );
+    let pairs: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(app.call(&admin, "update_app", &pairs).await.status(), 200);
+    assert_eq!(me(&app, &token).await.status(), 401);
+    let (status, code) =
+        error_code(client_credentials(&app, &registered.key, &registered.secret).await).await;
+    assert_eq!((status, code.as_str()), (400, "unauthorized_client"));
+}
+
+#[tokio::test]
+async fn removing_an_app_kills_its_tokens_and_its_key() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let registered = trusted_app(&app, &admin, "unified").await;
+    let token = access_token(&app, &registered.key, &registered.secret).await;
+    let response = app
+        .call(&admin, "remove_apps", &[("keys[0]", &registered.key)])
+        .await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(me(&app, &token).await.status(), 401);
+    let (status, code) =
+        error_code(client_credentials(&app, &registered.key, &registered.secret).await).await;
+    assert_eq!((status, code.as_str()), (401, "invalid_client"));
+    assert!(
+        token_grant::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
