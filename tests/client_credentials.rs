@@ -347,3 +347,60 @@ async fn removing_an_app_kills_its_tokens_and_its_key() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn an_app_revokes_its_own_tokens_only() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let owner = trusted_app(&app, &admin, "unified").await;
+    let stranger = trusted_app(&app, &admin, "unified").await;
+    let token = access_token(&app, &owner.key, &owner.secret).await;
+    let revoke = |key: String, secret: String, token: String| {
+        let url = format!("{}/oauth/revoke", app.url);
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .basic_auth(key, Some(secret))
+                .form(&[("token", token)])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Another App's revocation is answered 200 (RFC 7009) but changes nothing.
+    let response = revoke(stranger.key.clone(), stranger.secret.clone(), token.clone()).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(me(&app, &token).await.status(), 200);
+    // A wrong secret is an authentication failure.
+    let response = revoke(owner.key.clone(), "z".repeat(32), token.clone()).await;
+    assert_eq!(error_code(response).await, (401, "invalid_client".into()));
+    // The owner's revocation ends it; an unknown token is answered 200 too.
+    for _ in 0..2 {
+        let response = revoke(owner.key.clone(), owner.secret.clone(), token.clone()).await;
+        assert_eq!(response.status(), 200);
+    }
+    assert_eq!(me(&app, &token).await.status(), 401);
+}
+
+#[tokio::test]
+async fn the_metadata_names_the_public_url_as_issuer() {
+    let app = TestApp::spawn_with(&[("APPWARD_PUBLIC_URL", "https://apps.example.com/")]).await;
+    let metadata: Value = reqwest::get(format!(
+        "{}/.well-known/oauth-authorization-server",
+        app.url
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(metadata["issuer"], "https://apps.example.com");
+    assert_eq!(
+        metadata["token_endpoint"],
+        "https://apps.example.com/oauth/token"
+    );
+    assert_eq!(
+        metadata["revocation_endpoint"],
+        "https://apps.example.com/oauth/revoke"
+    );
+}

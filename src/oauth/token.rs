@@ -5,10 +5,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use std::collections::HashMap;
 
 use super::grants::{self, IssuedTokens};
-use super::{OAuthError, RequestMeta, client_auth};
+use super::{OAuthError, RequestMeta, client_auth, params};
 use crate::server::AppState;
 
 /// Answers a token request with tokens or an RFC 6749 §5.2 error.
@@ -30,7 +29,7 @@ async fn issue(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<IssuedTokens, OAuthError> {
-    let params = parse_params(body)?;
+    let params = params::parse(body)?;
     let grant_type = params
         .get("grant_type")
         .ok_or_else(|| OAuthError::invalid_request("grant_type is required."))?
@@ -58,26 +57,6 @@ async fn issue(
     }
 }
 
-/// The form parameters of a token request. VoipNow's sample clients start the body with
-/// `&` and leave `:` and `/` unencoded; both parse. A repeated parameter is refused.
-fn parse_params(body: &[u8]) -> Result<HashMap<String, String>, OAuthError> {
-    let mut params = HashMap::new();
-    for (name, value) in url::form_urlencoded::parse(body) {
-        if name.is_empty() {
-            continue;
-        }
-        if params
-            .insert(name.to_string(), value.into_owned())
-            .is_some()
-        {
-            return Err(OAuthError::invalid_request(format!(
-                "The parameter {name} is repeated."
-            )));
-        }
-    }
-    Ok(params)
-}
-
 fn tokens_response(tokens: IssuedTokens) -> Response {
     let mut body = json!({
         "access_token": tokens.access_token,
@@ -92,25 +71,4 @@ fn tokens_response(tokens: IssuedTokens) -> Response {
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
     response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn voipnow_sample_bodies_parse() {
-        let body = b"&client_id=5-QUEQY4YK_RAkqWxmX_UfXHS5y1-KQE&client_secret=z-JhR3Kz53-L4zgAvM2_c739Qz63~cwQ&grant_type=client_credentials&type=unifiedapi&redirect_uri=https://host/ouath/token.php";
-        let params = parse_params(body).unwrap();
-        assert_eq!(params["client_id"], "5-QUEQY4YK_RAkqWxmX_UfXHS5y1-KQE");
-        assert_eq!(params["client_secret"], "z-JhR3Kz53-L4zgAvM2_c739Qz63~cwQ");
-        assert_eq!(params["redirect_uri"], "https://host/ouath/token.php");
-        assert_eq!(params["type"], "unifiedapi");
-    }
-
-    #[test]
-    fn a_repeated_parameter_is_refused() {
-        let error = parse_params(b"grant_type=a&grant_type=b").unwrap_err();
-        assert_eq!(error.code, "invalid_request");
-    }
 }
