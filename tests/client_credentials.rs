@@ -308,17 +308,9 @@ async fn untrusting_revokes_client_credentials_tokens_and_refuses_new_ones() {
     let admin = app.admin().await;
     let registered = trusted_app(&app, &admin, "unified").await;
     let token = access_token(&app, &registered.key, &registered.secret).await;
-    let mut pairs = vec![("key".to_owned(), registered.key.clone())];
-    pairs.extend(
-        common::seed_app_form(&[])
-            .into_iter()
-            .map(|(k, v)| (format!("form[{k}]"), v)),
-    );
-    let pairs: Vec<(&str, &str)> = pairs
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    assert_eq!(app.call(&admin, "update_app", &pairs).await.status(), 200);
+    // The seed's form has no `trusted` field: saving it un-ticks the box.
+    let response = app.update_app(&admin, &registered.key, &[]).await;
+    assert_eq!(response.status(), 200);
     assert_eq!(me(&app, &token).await.status(), 401);
     let (status, code) =
         error_code(client_credentials(&app, &registered.key, &registered.secret).await).await;

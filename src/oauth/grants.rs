@@ -73,8 +73,21 @@ pub struct TokenHolder {
     pub account: account::Model,
 }
 
-/// Why an access token is refused, in words for the App's developer.
-pub type Refusal = &'static str;
+/// Why an access token was not accepted.
+#[derive(Debug)]
+pub enum TokenRefusal {
+    /// The token is unknown, expired, or its App is removed, suspended or of the other API;
+    /// the words are for the App's developer.
+    Denied(&'static str),
+    /// The check itself failed (logged where it happened).
+    Fault(AppError),
+}
+
+impl From<sea_orm::DbErr> for TokenRefusal {
+    fn from(error: sea_orm::DbErr) -> Self {
+        Self::Fault(error.into())
+    }
+}
 
 /// Checks an access token presented to the API `api`: known, unexpired, its App live,
 /// enabled and registered under `api`.
@@ -82,27 +95,26 @@ pub async fn check_access_token(
     state: &AppState,
     token: &str,
     api: ApiKind,
-) -> Result<TokenHolder, Result<Refusal, AppError>> {
+) -> Result<TokenHolder, TokenRefusal> {
     let digest = crypto::token_digest(token.trim());
     let at = now();
     let found = token_grant::Entity::find()
         .filter(token_grant::Column::AccessHash.eq(digest))
         .find_also_related(app::Entity)
         .one(&state.db)
-        .await
-        .map_err(|error| Err(error.into()))?;
+        .await?;
     let (grant, app) = match found {
         Some((grant, Some(app))) if app.removed_at.is_none() => (grant, app),
-        _ => return Err(Ok("The access token is not valid.")),
+        _ => return Err(TokenRefusal::Denied("The access token is not valid.")),
     };
     if grant.access_expires_at <= at {
-        return Err(Ok("The access token has expired."));
+        return Err(TokenRefusal::Denied("The access token has expired."));
     }
     if app.suspended {
-        return Err(Ok("The App is suspended."));
+        return Err(TokenRefusal::Denied("The App is suspended."));
     }
     if app.api != api.as_str() {
-        return Err(Ok(match api {
+        return Err(TokenRefusal::Denied(match api {
             ApiKind::UnifiedApi => {
                 "This token belongs to a SystemAPI App; use it with the SystemAPI."
             }
@@ -113,9 +125,8 @@ pub async fn check_access_token(
     }
     let account = account::Entity::find_by_id(grant.account_id)
         .one(&state.db)
-        .await
-        .map_err(|error| Err(error.into()))?
-        .ok_or(Ok("The access token is not valid."))?;
+        .await?
+        .ok_or(TokenRefusal::Denied("The access token is not valid."))?;
     if at - grant.last_used_at >= TOUCH_INTERVAL {
         token_grant::Entity::update_many()
             .col_expr(
@@ -124,8 +135,7 @@ pub async fn check_access_token(
             )
             .filter(token_grant::Column::Id.eq(grant.id))
             .exec(&state.db)
-            .await
-            .map_err(|error| Err(error.into()))?;
+            .await?;
     }
     Ok(TokenHolder {
         grant,

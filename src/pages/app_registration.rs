@@ -98,11 +98,10 @@ fn RegisteredApps(
     }
     let with_owner = use_account().level != AccountLevel::User;
     let keys: Vec<String> = found.rows.iter().map(|row| row.key.clone()).collect();
-    let all_keys = keys.clone();
+    let (all_keys, page_keys) = (keys.clone(), keys.clone());
     let all_selected =
         move || selected.with(|s| !all_keys.is_empty() && all_keys.iter().all(|k| s.contains(k)));
     let some_selected = move || selected.with(|s| keys.iter().any(|k| s.contains(k)));
-    let page_keys: Vec<String> = found.rows.iter().map(|row| row.key.clone()).collect();
     let pages = found.total.div_ceil(PAGE_SIZE);
     let current = found.page;
     view! {

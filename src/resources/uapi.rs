@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::domain::{AccountLevel, ApiKind};
-use crate::oauth::grants;
+use crate::oauth::grants::{self, TokenRefusal};
 use crate::server::{AppState, utc_rfc3339};
 
 /// The query of a UnifiedAPI call: VoipNow's clients may send the token here.
@@ -43,8 +43,8 @@ pub async fn me(
             "expires_at": utc_rfc3339(holder.grant.access_expires_at),
         }))
         .into_response(),
-        Err(Ok(refusal)) => denied(refusal),
-        Err(Err(_)) => (
+        Err(TokenRefusal::Denied(why)) => denied(why),
+        Err(TokenRefusal::Fault(_)) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             Json(json!({"error": {"code": "server_error", "message": "Internal error. Please try again later."}})),
         )

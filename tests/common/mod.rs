@@ -60,15 +60,19 @@ impl TestApp {
         self.dir.path()
     }
 
-    /// Registers an App as `client` under `api` (`unified` or `system`) with the seed's
-    /// example values, each overridden by `overrides` (field, value); returns the answer.
-    pub async fn register_app(
+    /// Calls the server function `name` with the `leading` fields and then the App form: the
+    /// seed's example values, each overridden by `overrides` (field, value).
+    pub async fn call_with_app_form(
         &self,
         client: &reqwest::Client,
-        api: &str,
+        name: &str,
+        leading: &[(&str, &str)],
         overrides: &[(&str, &str)],
     ) -> reqwest::Response {
-        let mut fields: Vec<(String, String)> = vec![("api".into(), api.into())];
+        let mut fields: Vec<(String, String)> = leading
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         for (field, value) in seed_app_form(overrides) {
             fields.push((format!("form[{field}]"), value));
         }
@@ -76,7 +80,39 @@ impl TestApp {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        self.call(client, "create_app", &pairs).await
+        self.call(client, name, &pairs).await
+    }
+
+    /// Registers an App as `client` under `api` (`unified` or `system`); see `call_with_app_form`.
+    pub async fn register_app(
+        &self,
+        client: &reqwest::Client,
+        api: &str,
+        overrides: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.call_with_app_form(client, "create_app", &[("api", api)], overrides)
+            .await
+    }
+
+    /// Saves the edit form of the App `key` as `client`; see `call_with_app_form`.
+    pub async fn update_app(
+        &self,
+        client: &reqwest::Client,
+        key: &str,
+        overrides: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.call_with_app_form(client, "update_app", &[("key", key)], overrides)
+            .await
+    }
+
+    /// The first page of the App Registration table of `api` as `client`.
+    pub async fn list_apps(&self, client: &reqwest::Client, api: &str) -> reqwest::Response {
+        self.call(
+            client,
+            "list_registered_apps",
+            &[("api", api), ("page", "0")],
+        )
+        .await
     }
 
     /// Registers an App that must be accepted; returns `{app, secret}`.
