@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_accounts;
 mod m20261122_000002_create_apps;
 mod m20261122_000003_create_grants;
+mod m20261122_000004_create_codes;
 
 /// Every migration of Appward, oldest first.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_accounts::Migration),
             Box::new(m20261122_000002_create_apps::Migration),
             Box::new(m20261122_000003_create_grants::Migration),
+            Box::new(m20261122_000004_create_codes::Migration),
         ]
     }
 }

@@ -49,6 +49,11 @@ impl OAuthError {
         Self::new("unsupported_grant_type", description)
     }
 
+    /// The authorization request asked for something other than a code.
+    pub fn unsupported_response_type(description: impl Into<String>) -> Self {
+        Self::new("unsupported_response_type", description)
+    }
+
     /// The HTTP status: 401 for a failed client authentication, 500 for a fault, else 400.
     pub fn status(&self) -> StatusCode {
         match self.code {

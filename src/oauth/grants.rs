@@ -1,13 +1,14 @@
 //! Grants: issuing access (and refresh) tokens, checking them, and revoking them.
 //! Only SHA-256 hashes are stored; nothing is cached, so a revocation holds on every
 //! instance at the next request.
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use super::RequestMeta;
 use crate::domain::ApiKind;
 use crate::error::AppError;
-use crate::server::entities::{account, app, token_grant};
-use crate::server::{AppState, crypto, now};
+use crate::server::entities::{account, app, retired_refresh, token_grant};
+use crate::server::{AppState, Config, crypto, now};
 
 /// The kind of grant issued through the authorization code flow.
 pub const AUTHORIZATION_CODE: &str = "authorization_code";
@@ -27,6 +28,134 @@ pub struct IssuedTokens {
     pub refresh_token: Option<String>,
 }
 
+/// A grant about to be stored.
+#[derive(Debug, Clone, Copy)]
+pub struct NewGrant<'a> {
+    /// The App the tokens are for.
+    pub app_id: i64,
+    /// The account they act for.
+    pub account_id: i64,
+    /// [`AUTHORIZATION_CODE`] (with a refresh token) or [`CLIENT_CREDENTIALS`] (without).
+    pub kind: &'static str,
+    /// The request that asked for them.
+    pub meta: &'a RequestMeta,
+}
+
+/// Fresh tokens and their expiry times, from the configured lifetimes.
+struct FreshTokens {
+    access: String,
+    access_expires_at: i64,
+    refresh: Option<(String, i64)>,
+}
+
+impl FreshTokens {
+    fn new(config: &Config, with_refresh: bool, at: i64) -> Self {
+        Self {
+            access: crypto::random_token(),
+            access_expires_at: at + config.access_token_ttl.as_secs() as i64,
+            refresh: with_refresh.then(|| {
+                (
+                    crypto::random_token(),
+                    at + config.refresh_token_ttl.as_secs() as i64,
+                )
+            }),
+        }
+    }
+
+    fn issued(self, at: i64) -> IssuedTokens {
+        IssuedTokens {
+            access_token: self.access,
+            expires_in: self.access_expires_at - at,
+            refresh_token: self.refresh.map(|(token, _)| token),
+        }
+    }
+}
+
+/// Stores a new grant (hashes only) and returns its id and its tokens in clear, this once.
+pub async fn insert(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    new: NewGrant<'_>,
+) -> Result<(i64, IssuedTokens), AppError> {
+    let at = now();
+    let fresh = FreshTokens::new(config, new.kind == AUTHORIZATION_CODE, at);
+    let grant = token_grant::ActiveModel {
+        app_id: Set(new.app_id),
+        account_id: Set(new.account_id),
+        kind: Set(new.kind.into()),
+        access_hash: Set(crypto::token_digest(&fresh.access)),
+        access_expires_at: Set(fresh.access_expires_at),
+        refresh_hash: Set(fresh
+            .refresh
+            .as_ref()
+            .map(|(token, _)| crypto::token_digest(token))),
+        refresh_expires_at: Set(fresh.refresh.as_ref().map(|(_, expires)| *expires)),
+        created_at: Set(at),
+        last_used_at: Set(at),
+        user_agent: Set(new.meta.user_agent.clone()),
+        client_addr: Set(new.meta.client_addr.clone()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok((grant.id, fresh.issued(at)))
+}
+
+/// Gives a grant a new access token and a new refresh token, provided its refresh token is
+/// still `old_refresh_hash`; the old refresh token is retired, so that presenting it again
+/// revokes the grant. `false` when another request rotated it first.
+pub async fn rotate(
+    db: &impl ConnectionTrait,
+    config: &Config,
+    grant: &token_grant::Model,
+    old_refresh_hash: &str,
+) -> Result<Option<IssuedTokens>, AppError> {
+    let at = now();
+    let fresh = FreshTokens::new(config, true, at);
+    let Some((refresh, refresh_expires_at)) = fresh.refresh.as_ref() else {
+        return Ok(None);
+    };
+    let updated = token_grant::Entity::update_many()
+        .col_expr(
+            token_grant::Column::AccessHash,
+            Expr::value(crypto::token_digest(&fresh.access)),
+        )
+        .col_expr(
+            token_grant::Column::AccessExpiresAt,
+            Expr::value(fresh.access_expires_at),
+        )
+        .col_expr(
+            token_grant::Column::RefreshHash,
+            Expr::value(crypto::token_digest(refresh)),
+        )
+        .col_expr(
+            token_grant::Column::RefreshExpiresAt,
+            Expr::value(*refresh_expires_at),
+        )
+        .col_expr(token_grant::Column::LastUsedAt, Expr::value(at))
+        .filter(token_grant::Column::Id.eq(grant.id))
+        .filter(token_grant::Column::RefreshHash.eq(old_refresh_hash))
+        .exec(db)
+        .await?;
+    if updated.rows_affected != 1 {
+        return Ok(None);
+    }
+    retired_refresh::ActiveModel {
+        refresh_hash: Set(old_refresh_hash.to_owned()),
+        grant_id: Set(grant.id),
+        expires_at: Set(grant.refresh_expires_at.unwrap_or(at)),
+    }
+    .insert(db)
+    .await?;
+    Ok(Some(fresh.issued(at)))
+}
+
+/// Revokes one grant: its access token and refresh token die at once.
+pub async fn revoke(db: &impl ConnectionTrait, grant_id: i64) -> Result<u64, AppError> {
+    let result = token_grant::Entity::delete_by_id(grant_id).exec(db).await?;
+    Ok(result.rows_affected)
+}
+
 /// Issues an access token for a trusted App, acting for the App's owner.
 #[tracing::instrument(skip_all, fields(app_key = %app.key))]
 pub async fn issue_client_credentials(
@@ -35,31 +164,15 @@ pub async fn issue_client_credentials(
     owner_id: i64,
     meta: &RequestMeta,
 ) -> Result<IssuedTokens, AppError> {
-    let access_token = crypto::random_token();
-    let expires_in = state.config.access_token_ttl.as_secs() as i64;
-    let at = now();
-    token_grant::ActiveModel {
-        app_id: Set(app.id),
-        account_id: Set(owner_id),
-        kind: Set(CLIENT_CREDENTIALS.into()),
-        access_hash: Set(crypto::token_digest(&access_token)),
-        access_expires_at: Set(at + expires_in),
-        refresh_hash: Set(None),
-        refresh_expires_at: Set(None),
-        created_at: Set(at),
-        last_used_at: Set(at),
-        user_agent: Set(meta.user_agent.clone()),
-        client_addr: Set(meta.client_addr.clone()),
-        ..Default::default()
-    }
-    .insert(&state.db)
-    .await?;
+    let new = NewGrant {
+        app_id: app.id,
+        account_id: owner_id,
+        kind: CLIENT_CREDENTIALS,
+        meta,
+    };
+    let (_, tokens) = insert(&state.db, &state.config, new).await?;
     tracing::info!("client credentials token issued");
-    Ok(IssuedTokens {
-        access_token,
-        expires_in,
-        refresh_token: None,
-    })
+    Ok(tokens)
 }
 
 /// What a valid access token stands for.
@@ -129,10 +242,7 @@ pub async fn check_access_token(
         .ok_or(TokenRefusal::Denied("The access token is not valid."))?;
     if at - grant.last_used_at >= TOUCH_INTERVAL {
         token_grant::Entity::update_many()
-            .col_expr(
-                token_grant::Column::LastUsedAt,
-                sea_orm::sea_query::Expr::value(at),
-            )
+            .col_expr(token_grant::Column::LastUsedAt, Expr::value(at))
             .filter(token_grant::Column::Id.eq(grant.id))
             .exec(&state.db)
             .await?;

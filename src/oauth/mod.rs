@@ -1,10 +1,16 @@
 //! The OAuth 2.0 endpoints Apps call (SPEC §5): plain axum handlers on the console's router,
 //! with their own RFC 6749-shaped errors.
+mod authorize;
 mod client_auth;
+mod code_grant;
+mod consent_page;
 mod error;
 pub mod grants;
+mod introspect;
 mod metadata;
 mod params;
+mod pkce;
+mod refresh_grant;
 mod request_meta;
 mod revoke;
 mod token;
@@ -17,13 +23,22 @@ use axum::routing::{get, post};
 
 use crate::server::AppState;
 
-/// `/oauth/token` (and its VoipNow alias `/oauth/token.php`), `/oauth/revoke`, and the
-/// RFC 8414 metadata.
+/// `/oauth/authorize` and `/oauth/token` (each with its VoipNow `.php` alias),
+/// `/oauth/revoke`, `/oauth/introspect`, and the RFC 8414 metadata.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route(
+            "/oauth/authorize",
+            get(authorize::show).post(authorize::decide),
+        )
+        .route(
+            "/oauth/authorize.php",
+            get(authorize::show).post(authorize::decide),
+        )
         .route("/oauth/token", post(token::token))
         .route("/oauth/token.php", post(token::token))
         .route("/oauth/revoke", post(revoke::revoke))
+        .route("/oauth/introspect", post(introspect::introspect))
         .route(
             "/.well-known/oauth-authorization-server",
             get(metadata::metadata),

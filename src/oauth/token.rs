@@ -7,8 +7,11 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::grants::{self, IssuedTokens};
-use super::{OAuthError, RequestMeta, client_auth, params};
+use super::{OAuthError, RequestMeta, client_auth, code_grant, params, refresh_grant};
 use crate::server::AppState;
+
+/// The grant type that rotates a refresh token.
+const REFRESH_TOKEN: &str = "refresh_token";
 
 /// Answers a token request with tokens or an RFC 6749 §5.2 error.
 pub async fn token(
@@ -39,6 +42,8 @@ async fn issue(
         return Err(OAuthError::unauthorized_client("The App is suspended."));
     }
     match grant_type.as_str() {
+        grants::AUTHORIZATION_CODE => code_grant::exchange(state, &app, &params, meta).await,
+        REFRESH_TOKEN => refresh_grant::exchange(state, &app, &params).await,
         grants::CLIENT_CREDENTIALS => {
             if !app.trusted {
                 return Err(OAuthError::unauthorized_client(

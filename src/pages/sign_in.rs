@@ -1,14 +1,30 @@
 //! The sign-in page.
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::components::{ErrorNotice, Field};
 use crate::session::SignIn;
 
 /// Login name and password; a wrong pair gets one message that does not say which was wrong.
+/// `?next=` (a path of this site) is where the user goes once signed in: an App's
+/// authorization request sends users here first.
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
+    let next = use_query_map()
+        .get_untracked()
+        .get("next")
+        .filter(|next| crate::session::local_path(next).is_some());
+    // The server answers the hydrated page with `next` instead of redirecting: it may be a
+    // server route, so it is loaded as a whole document.
+    Effect::new(move || {
+        if let Some(Ok(Some(target))) = sign_in.value().get() {
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().assign(&target);
+            }
+        }
+    });
     let error = Signal::derive(move || sign_in.value().get().and_then(Result::err));
     let field_error = move |name: &'static str| {
         Signal::derive(move || error.get().and_then(|e| e.message_for(name)))
@@ -20,6 +36,7 @@ pub fn SignInPage() -> impl IntoView {
             <section class="card" aria-labelledby="sign-in-title">
                 <h2 id="sign-in-title">"Sign in"</h2>
                 <ActionForm action=sign_in>
+                    {next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
                     <Field label="Login" name="login" autocomplete="username" required=true error=field_error("login")/>
                     <Field label="Password" name="password" input_type="password" autocomplete="current-password" required=true error=field_error("password")/>
                     <ErrorNotice error=Signal::derive(move || error.get().filter(|e| !matches!(e, crate::error::AppError::Invalid { .. })))/>

@@ -107,3 +107,17 @@ pub fn utc_rfc3339(seconds: i64) -> String {
     let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds.max(0) as u64);
     humantime::format_rfc3339_seconds(at).to_string()
 }
+
+/// Whether the server function being answered was called by a plain HTML form (no script:
+/// the browser accepts `text/html`), rather than by the hydrated page's `fetch`.
+pub fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|accept| accept.to_str().ok())
+                .map(|accept| accept.contains("text/html"))
+        })
+        .unwrap_or(false)
+}

@@ -18,13 +18,38 @@ pub struct SignedInAccount {
     pub level: AccountLevel,
 }
 
-/// Signs in with a login name and password, starting a new session (a new id every time).
+/// Signs in with a login name and password, starting a new session (a new id every time),
+/// then goes to `next` (a path of this site, such as the authorization request that asked
+/// for the sign-in) or home.
+///
+/// A plain form post is redirected by the server. The hydrated page gets `next` back and
+/// loads it as a whole document, because it may be a server route (`/oauth/authorize`)
+/// that the console's client-side router does not know.
 #[server(prefix = "/api", endpoint = "sign_in")]
-pub async fn sign_in(login: String, password: String) -> Result<(), AppError> {
+pub async fn sign_in(
+    login: String,
+    password: String,
+    next: Option<String>,
+) -> Result<Option<String>, AppError> {
     let state = crate::server::state()?;
     service::sign_in(&state, &login, password).await?;
-    leptos_axum::redirect("/");
-    Ok(())
+    match next.as_deref().and_then(local_path) {
+        Some(target) if !crate::server::is_plain_form_post() => Ok(Some(target.to_owned())),
+        target => {
+            leptos_axum::redirect(target.unwrap_or("/"));
+            Ok(None)
+        }
+    }
+}
+
+/// `path` when it is a path of this site (`/…`, not `//host` nor `/\\host`), else `None`:
+/// a sign-in link cannot send the user to another site.
+pub fn local_path(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix('/')?;
+    let safe = !rest.starts_with('/')
+        && !rest.starts_with('\\')
+        && !path.chars().any(|c| c.is_control() || c == '\\');
+    safe.then_some(path)
 }
 
 /// Ends the current session (its row is deleted, so every instance refuses it at once).

@@ -1,6 +1,6 @@
 //! Sessions kept in the database: the cookie holds a random id, the table its SHA-256.
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
@@ -58,7 +58,7 @@ pub async fn sign_in(state: &AppState, login: &str, password: String) -> Result<
     }
     let account = found.ok_or(AppError::WrongCredentials)?;
     // A new id at every sign-in: an id planted before sign-in is worth nothing after it.
-    if let Some(old) = cookie_token() {
+    if let Some(old) = request_cookie_token() {
         session::Entity::delete_by_id(crypto::token_digest(&old))
             .exec(&state.db)
             .await?;
@@ -81,7 +81,7 @@ pub async fn sign_in(state: &AppState, login: &str, password: String) -> Result<
 /// Deletes the request's session and clears the cookie.
 #[tracing::instrument(skip_all)]
 pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
-    if let Some(token) = cookie_token() {
+    if let Some(token) = request_cookie_token() {
         session::Entity::delete_by_id(crypto::token_digest(&token))
             .exec(&state.db)
             .await?;
@@ -99,7 +99,14 @@ pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
 
 /// The account signed in on this request, or [`AppError::SignedOut`].
 pub async fn current(state: &AppState) -> Result<Caller, AppError> {
-    let token = cookie_token().ok_or(AppError::SignedOut)?;
+    let parts = use_context::<Parts>().ok_or(AppError::SignedOut)?;
+    current_for(state, &parts.headers).await
+}
+
+/// The account whose session cookie is among `headers` (for plain axum handlers), or
+/// [`AppError::SignedOut`].
+pub async fn current_for(state: &AppState, headers: &HeaderMap) -> Result<Caller, AppError> {
+    let token = cookie_token(headers).ok_or(AppError::SignedOut)?;
     let id_hash = crypto::token_digest(&token);
     let Some((found, Some(account))) = session::Entity::find_by_id(id_hash.clone())
         .find_also_related(account::Entity)
@@ -128,10 +135,18 @@ pub async fn current(state: &AppState) -> Result<Caller, AppError> {
     Ok(Caller { account, level })
 }
 
-fn cookie_token() -> Option<String> {
-    let parts = use_context::<Parts>()?;
-    parts
-        .headers
+/// A value only this browser's session can know (the session id is never stored), for the
+/// hidden field of forms the console posts outside server functions (the consent page).
+pub fn form_token(headers: &HeaderMap, purpose: &str) -> Option<String> {
+    cookie_token(headers).map(|token| crypto::token_digest(&format!("{purpose}:{token}")))
+}
+
+fn request_cookie_token() -> Option<String> {
+    cookie_token(&use_context::<Parts>()?.headers)
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())

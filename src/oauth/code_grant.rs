@@ -1,0 +1,180 @@
+//! The authorization code grant (RFC 6749 §4.1): codes issued at the consent page and
+//! exchanged once at the token endpoint.
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+};
+use std::collections::HashMap;
+
+use super::grants::{self, IssuedTokens, NewGrant};
+use super::{OAuthError, RequestMeta, pkce};
+use crate::domain::RedirectUrl;
+use crate::error::AppError;
+use crate::server::entities::{app, authorization_code};
+use crate::server::{AppState, crypto, now};
+
+/// How long a code may wait to be exchanged (seconds).
+pub const CODE_LIFETIME: i64 = 600;
+
+/// What the user allowed: the App, the account, where the code goes, and the PKCE challenge.
+#[derive(Debug, Clone)]
+pub struct Consent<'a> {
+    /// The App.
+    pub app: &'a app::Model,
+    /// The account that allowed it.
+    pub account_id: i64,
+    /// The App's Redirect URL, as stored.
+    pub redirect_uri: &'a str,
+    /// The S256 challenge, when the App sent one.
+    pub code_challenge: Option<&'a str>,
+}
+
+/// Stores a new code (its hash) and returns it in clear, for the redirect only.
+pub async fn issue(state: &AppState, consent: Consent<'_>) -> Result<String, AppError> {
+    let code = crypto::random_token();
+    let at = now();
+    authorization_code::ActiveModel {
+        code_hash: Set(crypto::token_digest(&code)),
+        app_id: Set(consent.app.id),
+        account_id: Set(consent.account_id),
+        redirect_uri: Set(consent.redirect_uri.to_owned()),
+        code_challenge: Set(consent.code_challenge.map(str::to_owned)),
+        created_at: Set(at),
+        expires_at: Set(at + CODE_LIFETIME),
+        used_at: Set(None),
+        grant_id: Set(None),
+        ..Default::default()
+    }
+    .insert(&state.db)
+    .await?;
+    tracing::info!(app_key = %consent.app.key, account_id = consent.account_id, "authorization code issued");
+    Ok(code)
+}
+
+/// Exchanges `code` for an access token and a refresh token. A code works once: presenting it
+/// again revokes the grant it produced (RFC 6749 §4.1.2).
+pub async fn exchange(
+    state: &AppState,
+    app: &app::Model,
+    params: &HashMap<String, String>,
+    meta: &RequestMeta,
+) -> Result<IssuedTokens, OAuthError> {
+    let code = params
+        .get("code")
+        .ok_or_else(|| OAuthError::invalid_request("code is required."))?;
+    let redirect_uri = params.get("redirect_uri").ok_or_else(|| {
+        OAuthError::invalid_request("redirect_uri is required with an authorization code.")
+    })?;
+    let unknown = || OAuthError::invalid_grant("The authorization code is not valid.");
+    let found = authorization_code::Entity::find()
+        .filter(authorization_code::Column::CodeHash.eq(crypto::token_digest(code)))
+        .one(&state.db)
+        .await?
+        .filter(|found| found.app_id == app.id)
+        .ok_or_else(unknown)?;
+    if found.used_at.is_some() {
+        revoke_replayed(state, &found).await?;
+        return Err(OAuthError::invalid_grant(
+            "The authorization code was already used; the tokens it gave are revoked.",
+        ));
+    }
+    if found.expires_at <= now() {
+        return Err(OAuthError::invalid_grant(
+            "The authorization code has expired.",
+        ));
+    }
+    // The URL must be the one the code was issued for, and still the App's Redirect URL.
+    let presented = RedirectUrl::parse(redirect_uri).map(|url| url.as_str().to_owned());
+    if presented.as_deref() != Ok(found.redirect_uri.as_str())
+        || app.redirect_url != found.redirect_uri
+    {
+        return Err(OAuthError::invalid_grant(
+            "redirect_uri does not match the one the code was issued for.",
+        ));
+    }
+    match (found.code_challenge.as_deref(), params.get("code_verifier")) {
+        (Some(challenge), Some(verifier)) if pkce::verifier_matches(verifier, challenge) => {}
+        (Some(_), Some(_)) => {
+            return Err(OAuthError::invalid_grant(
+                "code_verifier does not match the code_challenge.",
+            ));
+        }
+        (Some(_), None) => {
+            return Err(OAuthError::invalid_grant(
+                "code_verifier is required: the authorization request used PKCE.",
+            ));
+        }
+        // A verifier for a code issued without a challenge is a PKCE downgrade (RFC 9700).
+        (None, Some(_)) => {
+            return Err(OAuthError::invalid_grant(
+                "The authorization request had no code_challenge; code_verifier is not expected.",
+            ));
+        }
+        (None, None) => {}
+    }
+    let used = {
+        let found = found.clone();
+        let config = state.config.clone();
+        let meta = meta.clone();
+        state
+            .db
+            .transaction::<_, Option<IssuedTokens>, AppError>(move |txn| {
+                Box::pin(async move {
+                    let at = now();
+                    let claimed = authorization_code::Entity::update_many()
+                        .col_expr(authorization_code::Column::UsedAt, Expr::value(at))
+                        .filter(authorization_code::Column::Id.eq(found.id))
+                        .filter(authorization_code::Column::UsedAt.is_null())
+                        .exec(txn)
+                        .await?;
+                    if claimed.rows_affected != 1 {
+                        return Ok(None);
+                    }
+                    let new = NewGrant {
+                        app_id: found.app_id,
+                        account_id: found.account_id,
+                        kind: grants::AUTHORIZATION_CODE,
+                        meta: &meta,
+                    };
+                    let (grant_id, tokens) = grants::insert(txn, &config, new).await?;
+                    authorization_code::Entity::update_many()
+                        .col_expr(authorization_code::Column::GrantId, Expr::value(grant_id))
+                        .filter(authorization_code::Column::Id.eq(found.id))
+                        .exec(txn)
+                        .await?;
+                    Ok(Some(tokens))
+                })
+            })
+            .await
+            .map_err(AppError::from)?
+    };
+    match used {
+        Some(tokens) => {
+            tracing::info!(app_key = %app.key, "authorization code exchanged");
+            Ok(tokens)
+        }
+        // Another request exchanged it at the same moment: that is a replay too.
+        None => {
+            if let Some(again) = authorization_code::Entity::find_by_id(found.id)
+                .one(&state.db)
+                .await?
+            {
+                revoke_replayed(state, &again).await?;
+            }
+            Err(OAuthError::invalid_grant(
+                "The authorization code was already used; the tokens it gave are revoked.",
+            ))
+        }
+    }
+}
+
+async fn revoke_replayed(
+    state: &AppState,
+    code: &authorization_code::Model,
+) -> Result<(), AppError> {
+    if let Some(grant_id) = code.grant_id {
+        grants::revoke(&state.db, grant_id).await?;
+    }
+    tracing::warn!(code_id = code.id, "authorization code replayed; its grant is revoked");
+    Ok(())
+}
