@@ -1,6 +1,7 @@
 //! Appward: register third-party Apps (OAuth 2.0 clients) and manage their access.
 #![recursion_limit = "256"]
 
+pub mod access_tokens;
 pub mod accounts;
 pub mod app;
 pub mod apps;

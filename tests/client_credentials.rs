@@ -6,64 +6,12 @@ mod common;
 
 use appward::server::entities::token_grant;
 use common::TestApp;
+use common::oauth::{OAuthApp, access_token, error_code};
 use sea_orm::EntityTrait;
 use serde_json::Value;
 
-struct TrustedApp {
-    key: String,
-    secret: String,
-}
-
-async fn trusted_app(app: &TestApp, client: &reqwest::Client, api: &str) -> TrustedApp {
-    let created = app.registered_app(client, api, &[("trusted", "on")]).await;
-    TrustedApp {
-        key: created["app"]["key"].as_str().unwrap().into(),
-        secret: created["secret"].as_str().unwrap().into(),
-    }
-}
-
-async fn token_request(app: &TestApp, body: String) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(format!("{}/oauth/token", app.url))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("user-agent", "appward-tests/1.0")
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn client_credentials(app: &TestApp, key: &str, secret: &str) -> reqwest::Response {
-    token_request(
-        app,
-        format!("grant_type=client_credentials&client_id={key}&client_secret={secret}"),
-    )
-    .await
-}
-
-async fn access_token(app: &TestApp, key: &str, secret: &str) -> String {
-    let response = client_credentials(app, key, secret).await;
-    assert_eq!(response.status(), 200);
-    let body: Value = response.json().await.unwrap();
-    body["access_token"].as_str().unwrap().to_owned()
-}
-
-async fn me(app: &TestApp, token: &str) -> reqwest::Response {
-    reqwest::Client::new()
-        .get(format!("{}/uapi/v1/me", app.url))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-}
-
-async fn error_code(response: reqwest::Response) -> (u16, String) {
-    let status = response.status().as_u16();
-    let body: Value = response.json().await.unwrap();
-    (
-        status,
-        body["error"].as_str().unwrap_or_default().to_owned(),
-    )
+async fn trusted_app(app: &TestApp, client: &reqwest::Client, api: &str) -> OAuthApp {
+    app.oauth_app(client, api, &[("trusted", "on")]).await
 }
 
 #[tokio::test]
@@ -75,7 +23,7 @@ async fn a_trusted_app_gets_a_token_that_acts_for_its_owner() {
     let owner = app.signed_in("owner", "password-123").await;
     let registered = trusted_app(&app, &owner, "unified").await;
 
-    let response = client_credentials(&app, &registered.key, &registered.secret).await;
+    let response = app.client_credentials(&registered).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     let body: Value = response.json().await.unwrap();
@@ -85,7 +33,7 @@ async fn a_trusted_app_gets_a_token_that_acts_for_its_owner() {
     let token = body["access_token"].as_str().unwrap();
     assert!(token.len() >= 43);
 
-    let response = me(&app, token).await;
+    let response = app.me(token).await;
     assert_eq!(response.status(), 200);
     let facts: Value = response.json().await.unwrap();
     assert_eq!(facts["account"]["login"], "owner");
@@ -142,7 +90,7 @@ async fn voipnows_sample_client_bytes_get_a_token() {
     assert_eq!(response.status(), 200);
     let token: Value = response.json().await.unwrap();
     assert_eq!(
-        me(&app, token["access_token"].as_str().unwrap())
+        app.me(token["access_token"].as_str().unwrap())
             .await
             .status(),
         200
@@ -213,7 +161,7 @@ async fn token_requests_are_refused_as_rfc_6749_says() {
         ),
     ];
     for (body, status, code) in cases {
-        let response = token_request(&app, body.clone()).await;
+        let response = app.token_request(body.clone()).await;
         let www_authenticate = response.headers().get("www-authenticate").cloned();
         assert_eq!(response.headers()["cache-control"], "no-store", "{body}");
         assert_eq!(
@@ -258,9 +206,9 @@ async fn the_uapi_refuses_bad_tokens_with_access_denied() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let system = trusted_app(&app, &admin, "system").await;
-    let system_token = access_token(&app, &system.key, &system.secret).await;
+    let system_token = access_token(app.client_credentials(&system).await).await;
     for token in ["not-a-token", system_token.as_str()] {
-        let response = me(&app, token).await;
+        let response = app.me(token).await;
         assert_eq!(response.status(), 401, "{token}");
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["error"]["code"], "access_denied");
@@ -277,10 +225,10 @@ async fn regenerate_kills_the_old_secret_and_every_token_at_once() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let registered = trusted_app(&app, &admin, "unified").await;
-    let first = access_token(&app, &registered.key, &registered.secret).await;
-    let second = access_token(&app, &registered.key, &registered.secret).await;
+    let first = access_token(app.client_credentials(&registered).await).await;
+    let second = access_token(app.client_credentials(&registered).await).await;
     let other = trusted_app(&app, &admin, "unified").await;
-    let unrelated = access_token(&app, &other.key, &other.secret).await;
+    let unrelated = access_token(app.client_credentials(&other).await).await;
 
     let response = app
         .call(&admin, "regenerate_app_secret", &[("key", &registered.key)])
@@ -288,18 +236,22 @@ async fn regenerate_kills_the_old_secret_and_every_token_at_once() {
     assert_eq!(response.status(), 200);
     let new_secret: String = response.json().await.unwrap();
     for token in [&first, &second] {
-        assert_eq!(me(&app, token).await.status(), 401);
+        assert_eq!(app.me(token).await.status(), 401);
     }
     assert_eq!(
-        me(&app, &unrelated).await.status(),
+        app.me(&unrelated).await.status(),
         200,
         "other Apps keep their tokens"
     );
     let (status, code) =
-        error_code(client_credentials(&app, &registered.key, &registered.secret).await).await;
+        error_code(app.client_credentials(&registered).await).await;
     assert_eq!((status, code.as_str()), (401, "invalid_client"));
-    let fresh = access_token(&app, &registered.key, &new_secret).await;
-    assert_eq!(me(&app, &fresh).await.status(), 200);
+    let renewed = OAuthApp {
+        secret: new_secret,
+        ..registered.clone()
+    };
+    let fresh = access_token(app.client_credentials(&renewed).await).await;
+    assert_eq!(app.me(&fresh).await.status(), 200);
 }
 
 #[tokio::test]
@@ -307,13 +259,13 @@ async fn untrusting_revokes_client_credentials_tokens_and_refuses_new_ones() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let registered = trusted_app(&app, &admin, "unified").await;
-    let token = access_token(&app, &registered.key, &registered.secret).await;
+    let token = access_token(app.client_credentials(&registered).await).await;
     // The seed's form has no `trusted` field: saving it un-ticks the box.
     let response = app.update_app(&admin, &registered.key, &[]).await;
     assert_eq!(response.status(), 200);
-    assert_eq!(me(&app, &token).await.status(), 401);
+    assert_eq!(app.me(&token).await.status(), 401);
     let (status, code) =
-        error_code(client_credentials(&app, &registered.key, &registered.secret).await).await;
+        error_code(app.client_credentials(&registered).await).await;
     assert_eq!((status, code.as_str()), (400, "unauthorized_client"));
 }
 
@@ -322,14 +274,14 @@ async fn removing_an_app_kills_its_tokens_and_its_key() {
     let app = TestApp::spawn().await;
     let admin = app.admin().await;
     let registered = trusted_app(&app, &admin, "unified").await;
-    let token = access_token(&app, &registered.key, &registered.secret).await;
+    let token = access_token(app.client_credentials(&registered).await).await;
     let response = app
         .call(&admin, "remove_apps", &[("keys[0]", &registered.key)])
         .await;
     assert_eq!(response.status(), 200);
-    assert_eq!(me(&app, &token).await.status(), 401);
+    assert_eq!(app.me(&token).await.status(), 401);
     let (status, code) =
-        error_code(client_credentials(&app, &registered.key, &registered.secret).await).await;
+        error_code(app.client_credentials(&registered).await).await;
     assert_eq!((status, code.as_str()), (401, "invalid_client"));
     assert!(
         token_grant::Entity::find()
@@ -346,7 +298,7 @@ async fn an_app_revokes_its_own_tokens_only() {
     let admin = app.admin().await;
     let owner = trusted_app(&app, &admin, "unified").await;
     let stranger = trusted_app(&app, &admin, "unified").await;
-    let token = access_token(&app, &owner.key, &owner.secret).await;
+    let token = access_token(app.client_credentials(&owner).await).await;
     let revoke = |key: String, secret: String, token: String| {
         let url = format!("{}/oauth/revoke", app.url);
         async move {
@@ -362,7 +314,7 @@ async fn an_app_revokes_its_own_tokens_only() {
     // Another App's revocation is answered 200 (RFC 7009) but changes nothing.
     let response = revoke(stranger.key.clone(), stranger.secret.clone(), token.clone()).await;
     assert_eq!(response.status(), 200);
-    assert_eq!(me(&app, &token).await.status(), 200);
+    assert_eq!(app.me(&token).await.status(), 200);
     // A wrong secret is an authentication failure.
     let response = revoke(owner.key.clone(), "z".repeat(32), token.clone()).await;
     assert_eq!(error_code(response).await, (401, "invalid_client".into()));
@@ -371,7 +323,7 @@ async fn an_app_revokes_its_own_tokens_only() {
         let response = revoke(owner.key.clone(), owner.secret.clone(), token.clone()).await;
         assert_eq!(response.status(), 200);
     }
-    assert_eq!(me(&app, &token).await.status(), 401);
+    assert_eq!(app.me(&token).await.status(), 401);
 }
 
 #[tokio::test]

@@ -122,6 +122,16 @@ pub async fn regenerate_app_secret(key: String) -> Result<String, AppError> {
     service::regenerate_secret(&state, &caller, &key).await
 }
 
+/// Suspends the App (`suspended = true`) or enables it again. A suspended App's tokens are
+/// refused at every endpoint and it gets no new ones; enabled again, its unexpired tokens
+/// work again. Returns the App's new state.
+#[server(prefix = "/api", endpoint = "set_app_status")]
+pub async fn set_app_status(key: String, suspended: bool) -> Result<bool, AppError> {
+    let state = crate::server::state()?;
+    let caller = crate::session::service::current(&state).await?;
+    service::set_status(&state, &caller, &key, suspended).await
+}
+
 /// Remove Selected: removes the named Apps (all or none); their keys stay reserved.
 #[server(prefix = "/api", endpoint = "remove_apps")]
 pub async fn remove_apps(keys: Vec<String>) -> Result<u64, AppError> {

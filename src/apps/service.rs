@@ -187,6 +187,25 @@ pub async fn regenerate_secret(
     Ok(secret)
 }
 
+/// Suspends or enables the App `key`. Nothing is cached: every instance sees it at the next
+/// request. (`updated_at` stays: Configured is when the App's fields were last saved.)
+#[tracing::instrument(skip_all, fields(caller = caller.account.id, suspended))]
+pub async fn set_status(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    suspended: bool,
+) -> Result<bool, AppError> {
+    let (app, _) = find_manageable(&state.db, caller, key).await?;
+    app::Entity::update_many()
+        .col_expr(app::Column::Suspended, Expr::value(suspended))
+        .filter(app::Column::Id.eq(app.id))
+        .exec(&state.db)
+        .await?;
+    tracing::info!(app_key = %app.key, "App status changed");
+    Ok(suspended)
+}
+
 /// Removes the Apps with `keys`, all or none: each becomes a tombstone that keeps its key.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id, count = keys.len()))]
 pub async fn remove(state: &AppState, caller: &Caller, keys: &[String]) -> Result<u64, AppError> {

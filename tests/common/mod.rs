@@ -2,6 +2,8 @@
 //! temporary folder, or a new PostgreSQL database when `APPWARD_TEST_DATABASE_URL` names a server.
 #![allow(dead_code)]
 
+pub mod oauth;
+
 use appward::server::{self, Config};
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};

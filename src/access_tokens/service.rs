@@ -1,0 +1,99 @@
+//! The caller's grants of an App: listed and removed only where `account_id` is the caller's.
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+
+use super::{AccessTokenPage, AccessTokenRow, PAGE_SIZE};
+use crate::domain::AppKey;
+use crate::error::AppError;
+use crate::server::entities::{app, token_grant};
+use crate::server::{AppState, now, utc_rfc3339};
+use crate::session::service::Caller;
+
+/// The most grants one request may name.
+const MAX_IDS: usize = 10_000;
+
+/// One page of the caller's live grants of the App `key`, newest first.
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    page: u64,
+) -> Result<AccessTokenPage, AppError> {
+    let app = find_app(&state.db, key).await?;
+    let query = token_grant::Entity::find().filter(live_of(app.id, caller.account.id));
+    let total = query.clone().count(&state.db).await?;
+    let rows = query
+        .order_by_desc(token_grant::Column::CreatedAt)
+        .order_by_desc(token_grant::Column::Id)
+        .offset(page.saturating_mul(PAGE_SIZE))
+        .limit(PAGE_SIZE)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|grant| AccessTokenRow {
+            id: grant.id,
+            expires_at: utc_rfc3339(grant.access_expires_at),
+            user_agent: grant.user_agent,
+            issued_at: utc_rfc3339(grant.created_at),
+            last_used_at: utc_rfc3339(grant.last_used_at),
+        })
+        .collect();
+    Ok(AccessTokenPage { rows, total, page })
+}
+
+/// Removes the caller's grants `ids` of the App `key` (every one of them when `all`).
+#[tracing::instrument(skip_all, fields(caller = caller.account.id, all, count = ids.len()))]
+pub async fn remove(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    ids: &[i64],
+    all: bool,
+) -> Result<u64, AppError> {
+    if !all && ids.is_empty() {
+        return Err(AppError::invalid("ids", "Select at least one access token."));
+    }
+    if ids.len() > MAX_IDS {
+        return Err(AppError::invalid(
+            "ids",
+            format!("Remove at most {MAX_IDS} access tokens at once, or all of them."),
+        ));
+    }
+    let app = find_app(&state.db, key).await?;
+    let mut delete = token_grant::Entity::delete_many()
+        .filter(token_grant::Column::AppId.eq(app.id))
+        .filter(token_grant::Column::AccountId.eq(caller.account.id));
+    if !all {
+        delete = delete.filter(token_grant::Column::Id.is_in(ids.iter().copied()));
+    }
+    let removed = delete.exec(&state.db).await?.rows_affected;
+    tracing::info!(removed, app_key = %app.key, "access tokens removed");
+    Ok(removed)
+}
+
+/// A grant of `app_id` for `account_id` that can still be used: its access token or its
+/// refresh token is unexpired.
+pub fn live_of(app_id: i64, account_id: i64) -> Condition {
+    let at = now();
+    Condition::all()
+        .add(token_grant::Column::AppId.eq(app_id))
+        .add(token_grant::Column::AccountId.eq(account_id))
+        .add(
+            Condition::any()
+                .add(token_grant::Column::AccessExpiresAt.gt(at))
+                .add(token_grant::Column::RefreshExpiresAt.gt(at)),
+        )
+}
+
+async fn find_app(db: &impl ConnectionTrait, key: &str) -> Result<app::Model, AppError> {
+    let not_found = || AppError::NotFound("There is no App with this key.".into());
+    let key = AppKey::parse(key).map_err(|_| not_found())?;
+    app::Entity::find()
+        .filter(app::Column::Key.eq(key.as_str()))
+        .filter(app::Column::RemovedAt.is_null())
+        .one(db)
+        .await?
+        .ok_or_else(not_found)
+}
