@@ -83,7 +83,10 @@ async fn a_user_allows_an_app_and_it_gets_tokens_for_that_user() {
     let code = param(&query, "code").unwrap().to_owned();
     assert!(code.len() >= 43);
     // Only the code's hash is stored.
-    let codes = authorization_code::Entity::find().all(&app.db).await.unwrap();
+    let codes = authorization_code::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
     assert_eq!(codes.len(), 1);
     assert!(!format!("{codes:?}").contains(&code));
 
@@ -160,13 +163,28 @@ async fn a_bad_client_or_redirect_url_is_an_error_page_never_a_redirect() {
         ("unknown client_id", vec![("client_id", "q".repeat(32))]),
         ("removed App", vec![("client_id", removed.key.clone())]),
         ("no redirect_uri", vec![("redirect_uri", String::new())]),
-        ("other path", vec![("redirect_uri", format!("{redirect}/x"))]),
-        ("extra query", vec![("redirect_uri", format!("{redirect}?a=1"))]),
-        ("path case", vec![("redirect_uri", redirect.replace("MyApp", "myapp"))]),
-        ("http", vec![("redirect_uri", redirect.replace("https://", "http://"))]),
+        (
+            "other path",
+            vec![("redirect_uri", format!("{redirect}/x"))],
+        ),
+        (
+            "extra query",
+            vec![("redirect_uri", format!("{redirect}?a=1"))],
+        ),
+        (
+            "path case",
+            vec![("redirect_uri", redirect.replace("MyApp", "myapp"))],
+        ),
+        (
+            "http",
+            vec![("redirect_uri", redirect.replace("https://", "http://"))],
+        ),
         (
             "userinfo",
-            vec![("redirect_uri", redirect.replace("https://", "https://user@"))],
+            vec![(
+                "redirect_uri",
+                redirect.replace("https://", "https://user@"),
+            )],
         ),
         (
             "look-alike host",
@@ -189,7 +207,10 @@ async fn a_bad_client_or_redirect_url_is_an_error_page_never_a_redirect() {
             &alice,
             &client,
             None,
-            &[("redirect_uri", &redirect.replace("https://example.com", "HTTPS://EXAMPLE.com:443"))],
+            &[(
+                "redirect_uri",
+                &redirect.replace("https://example.com", "HTTPS://EXAMPLE.com:443"),
+            )],
         )
         .await;
     assert_eq!(response.status(), 200);
@@ -202,11 +223,22 @@ async fn other_authorization_errors_go_back_to_the_app_with_state() {
     let challenge = Pkce::new("x").challenge;
     let cases: Vec<(&str, Vec<(&str, &str)>, &str)> = vec![
         ("no state", vec![("state", "")], "invalid_request"),
-        ("no response_type", vec![("response_type", "")], "invalid_request"),
-        ("implicit", vec![("response_type", "token")], "unsupported_response_type"),
+        (
+            "no response_type",
+            vec![("response_type", "")],
+            "invalid_request",
+        ),
+        (
+            "implicit",
+            vec![("response_type", "token")],
+            "unsupported_response_type",
+        ),
         (
             "plain",
-            vec![("code_challenge", &challenge), ("code_challenge_method", "plain")],
+            vec![
+                ("code_challenge", &challenge),
+                ("code_challenge_method", "plain"),
+            ],
             "invalid_request",
         ),
         (
@@ -231,7 +263,11 @@ async fn other_authorization_errors_go_back_to_the_app_with_state() {
         let query = redirect_query(&response, &client.redirect_uri);
         assert_eq!(param(&query, "error"), Some(error), "{why}");
         assert!(param(&query, "error_description").is_some(), "{why}");
-        let expected_state = if why == "no state" { None } else { Some("state-123") };
+        let expected_state = if why == "no state" {
+            None
+        } else {
+            Some("state-123")
+        };
         assert_eq!(param(&query, "state"), expected_state, "{why}");
         assert!(param(&query, "iss").is_some(), "{why}");
     }
@@ -278,7 +314,11 @@ async fn the_token_endpoint_checks_every_part_of_the_code() {
     let other_redirect = format!("{redirect}/other");
     let wrong_verifier = Pkce::new("wrong").verifier;
     let cases: Vec<(&str, reqwest::Response, &str)> = vec![
-        ("no verifier", exchange(&code, redirect, None).await, "invalid_grant"),
+        (
+            "no verifier",
+            exchange(&code, redirect, None).await,
+            "invalid_grant",
+        ),
         (
             "wrong verifier",
             exchange(&code, redirect, Some(&wrong_verifier)).await,
@@ -304,8 +344,16 @@ async fn the_token_endpoint_checks_every_part_of_the_code() {
             exchange(&code, "", Some(&pkce.verifier)).await,
             "invalid_request",
         ),
-        ("unknown code", exchange("nope", redirect, None).await, "invalid_grant"),
-        ("no code", exchange("", redirect, None).await, "invalid_grant"),
+        (
+            "unknown code",
+            exchange("nope", redirect, None).await,
+            "invalid_grant",
+        ),
+        (
+            "no code",
+            exchange("", redirect, None).await,
+            "invalid_grant",
+        ),
         (
             "another App's code",
             app.exchange(&other, &code, Some(&pkce.verifier)).await,

@@ -243,8 +243,7 @@ async fn regenerate_kills_the_old_secret_and_every_token_at_once() {
         200,
         "other Apps keep their tokens"
     );
-    let (status, code) =
-        error_code(app.client_credentials(&registered).await).await;
+    let (status, code) = error_code(app.client_credentials(&registered).await).await;
     assert_eq!((status, code.as_str()), (401, "invalid_client"));
     let renewed = OAuthApp {
         secret: new_secret,
@@ -264,8 +263,7 @@ async fn untrusting_revokes_client_credentials_tokens_and_refuses_new_ones() {
     let response = app.update_app(&admin, &registered.key, &[]).await;
     assert_eq!(response.status(), 200);
     assert_eq!(app.me(&token).await.status(), 401);
-    let (status, code) =
-        error_code(app.client_credentials(&registered).await).await;
+    let (status, code) = error_code(app.client_credentials(&registered).await).await;
     assert_eq!((status, code.as_str()), (400, "unauthorized_client"));
 }
 
@@ -280,8 +278,7 @@ async fn removing_an_app_kills_its_tokens_and_its_key() {
         .await;
     assert_eq!(response.status(), 200);
     assert_eq!(app.me(&token).await.status(), 401);
-    let (status, code) =
-        error_code(app.client_credentials(&registered).await).await;
+    let (status, code) = error_code(app.client_credentials(&registered).await).await;
     assert_eq!((status, code.as_str()), (401, "invalid_client"));
     assert!(
         token_grant::Entity::find()

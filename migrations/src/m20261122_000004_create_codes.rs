@@ -48,7 +48,10 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (name, column) in [
-            ("idx_authorization_code_account", AuthorizationCode::AccountId),
+            (
+                "idx_authorization_code_account",
+                AuthorizationCode::AccountId,
+            ),
             ("idx_authorization_code_grant", AuthorizationCode::GrantId),
         ] {
             manager

@@ -1,7 +1,7 @@
 //! The caller's grants of an App: listed and removed only where `account_id` is the caller's.
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::{AccessTokenPage, AccessTokenRow, PAGE_SIZE};
@@ -53,7 +53,10 @@ pub async fn remove(
     all: bool,
 ) -> Result<u64, AppError> {
     if !all && ids.is_empty() {
-        return Err(AppError::invalid("ids", "Select at least one access token."));
+        return Err(AppError::invalid(
+            "ids",
+            "Select at least one access token.",
+        ));
     }
     if ids.len() > MAX_IDS {
         return Err(AppError::invalid(

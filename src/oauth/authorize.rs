@@ -198,10 +198,15 @@ async fn validate(
         return Err(back(OAuthError::invalid_request("state is required.")));
     };
     if app.suspended {
-        return Err(back(OAuthError::unauthorized_client("The App is suspended.")));
+        return Err(back(OAuthError::unauthorized_client(
+            "The App is suspended.",
+        )));
     }
     let challenge = params.get("code_challenge");
-    match (challenge, params.get("code_challenge_method").map(String::as_str)) {
+    match (
+        challenge,
+        params.get("code_challenge_method").map(String::as_str),
+    ) {
         (Some(challenge), Some("S256")) if pkce::is_s256_challenge(challenge) => {}
         (Some(_), Some("S256")) => {
             return Err(back(OAuthError::invalid_request(
@@ -304,7 +309,10 @@ fn see_other(location: &str) -> Response {
             let headers = response.headers_mut();
             headers.insert(header::LOCATION, location);
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+            headers.insert(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            );
             response
         }
         Err(_) => error_page(StatusCode::BAD_REQUEST, "The address cannot be used."),
@@ -326,7 +334,10 @@ fn page(status: StatusCode, html: String) -> Response {
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         header::CONTENT_SECURITY_POLICY,

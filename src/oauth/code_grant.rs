@@ -1,9 +1,7 @@
 //! The authorization code grant (RFC 6749 §4.1): codes issued at the consent page and
 //! exchanged once at the token endpoint.
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use std::collections::HashMap;
 
 use super::grants::{self, IssuedTokens, NewGrant};
@@ -175,6 +173,9 @@ async fn revoke_replayed(
     if let Some(grant_id) = code.grant_id {
         grants::revoke(&state.db, grant_id).await?;
     }
-    tracing::warn!(code_id = code.id, "authorization code replayed; its grant is revoked");
+    tracing::warn!(
+        code_id = code.id,
+        "authorization code replayed; its grant is revoked"
+    );
     Ok(())
 }

@@ -26,7 +26,9 @@ pub fn render(view: ConsentView<'_>) -> String {
     let app = view.app;
     let name = app.name.clone();
     let homepage = Homepage::from_stored(app.homepage.clone());
-    let api = ApiKind::parse(&app.api).map(ApiKind::label).unwrap_or_default();
+    let api = ApiKind::parse(&app.api)
+        .map(ApiKind::label)
+        .unwrap_or_default();
     let back_to = RedirectUrl::from_stored(app.redirect_url.clone());
     let back_to_host = url::Url::parse(back_to.as_str())
         .ok()

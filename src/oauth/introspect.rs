@@ -63,7 +63,9 @@ async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value
     if expires_at <= now() {
         return Ok(inactive);
     }
-    let api = ApiKind::parse(&app.api).map(ApiKind::label).unwrap_or_default();
+    let api = ApiKind::parse(&app.api)
+        .map(ApiKind::label)
+        .unwrap_or_default();
     Ok(json!({
         "active": true,
         "client_id": app.key,

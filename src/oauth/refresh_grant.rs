@@ -30,7 +30,10 @@ pub async fn exchange(
         return match retired_grant(state, &digest).await? {
             Some(grant) if grant.app_id == app.id => {
                 grants::revoke(&state.db, grant.id).await?;
-                tracing::warn!(grant_id = grant.id, "dead refresh token replayed; grant revoked");
+                tracing::warn!(
+                    grant_id = grant.id,
+                    "dead refresh token replayed; grant revoked"
+                );
                 Err(OAuthError::invalid_grant(REPLAYED))
             }
             _ => Err(unknown()),
@@ -39,7 +42,10 @@ pub async fn exchange(
     if grant.app_id != app.id {
         return Err(unknown());
     }
-    if grant.refresh_expires_at.is_none_or(|expires| expires <= now()) {
+    if grant
+        .refresh_expires_at
+        .is_none_or(|expires| expires <= now())
+    {
         return Err(OAuthError::invalid_grant("The refresh token has expired."));
     }
     let rotated = {
@@ -57,7 +63,10 @@ pub async fn exchange(
         // Another request rotated it at the same moment: one of the two is a replay.
         None => {
             grants::revoke(&state.db, grant.id).await?;
-            tracing::warn!(grant_id = grant.id, "refresh token used twice at once; grant revoked");
+            tracing::warn!(
+                grant_id = grant.id,
+                "refresh token used twice at once; grant revoked"
+            );
             Err(OAuthError::invalid_grant(REPLAYED))
         }
     }

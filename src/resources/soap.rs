@@ -161,9 +161,7 @@ pub fn parse(xml: &str) -> Result<SoapRequest, SoapFault> {
         }
     }
     if request.operation.is_empty() {
-        return Err(SoapFault::client(
-            "The SOAP Body must hold one operation.",
-        ));
+        return Err(SoapFault::client("The SOAP Body must hold one operation."));
     }
     request.access_token = request.access_token.filter(|token| !token.is_empty());
     Ok(request)

@@ -156,7 +156,12 @@ impl TestApp {
     }
 
     /// A fresh authorization code for `app`, allowed by `user`.
-    pub async fn code(&self, user: &reqwest::Client, app: &OAuthApp, pkce: Option<&Pkce>) -> String {
+    pub async fn code(
+        &self,
+        user: &reqwest::Client,
+        app: &OAuthApp,
+        pkce: Option<&Pkce>,
+    ) -> String {
         let query = self.decide(user, app, pkce, "allow").await;
         assert_eq!(param(&query, "state"), Some("state-123"));
         param(&query, "code").expect("a code").to_owned()
@@ -223,7 +228,10 @@ impl TestApp {
         reqwest::Client::new()
             .post(format!("{}{path}", self.url))
             .header("content-type", "text/xml; charset=utf-8")
-            .header("soapaction", "http://4psa.com/Account/3.5.0:GetAccountDetails")
+            .header(
+                "soapaction",
+                "http://4psa.com/Account/3.5.0:GetAccountDetails",
+            )
             .body(soap_request(token))
             .send()
             .await
@@ -304,7 +312,10 @@ pub fn param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
 pub async fn error_code(response: reqwest::Response) -> (u16, String) {
     let status = response.status().as_u16();
     let body: Value = response.json().await.unwrap();
-    (status, body["error"].as_str().unwrap_or_default().to_owned())
+    (
+        status,
+        body["error"].as_str().unwrap_or_default().to_owned(),
+    )
 }
 
 /// The `access_token` of a 200 answer.
