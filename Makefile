@@ -46,7 +46,7 @@ tools:
 
 browser:
 	@command -v chromium >/dev/null || { $(APT) update && $(APT) install -y chromium chromium-driver; }
-	@[ -d end2end/node_modules/@playwright/test ] || (cd end2end && npm ci)
+	@[ -d end2end/node_modules/@playwright/test ] && [ -d end2end/node_modules/oauth4webapi ] || (cd end2end && npm ci)
 
 postgres:
 ifeq ($(DATABASE_URL),)

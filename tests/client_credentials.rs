@@ -210,6 +210,10 @@ async fn the_uapi_refuses_bad_tokens_with_access_denied() {
     for token in ["not-a-token", system_token.as_str()] {
         let response = app.me(token).await;
         assert_eq!(response.status(), 401, "{token}");
+        assert_eq!(
+            response.headers()["www-authenticate"],
+            "Bearer realm=\"appward\", error=\"invalid_token\""
+        );
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["error"]["code"], "access_denied");
         assert!(!body["error"]["message"].as_str().unwrap().is_empty());
@@ -218,6 +222,10 @@ async fn the_uapi_refuses_bad_tokens_with_access_denied() {
         .await
         .unwrap();
     assert_eq!(response.status(), 401);
+    assert_eq!(
+        response.headers()["www-authenticate"],
+        "Bearer realm=\"appward\""
+    );
 }
 
 #[tokio::test]

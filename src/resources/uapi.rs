@@ -25,7 +25,10 @@ pub async fn me(
     Query(query): Query<TokenQuery>,
 ) -> Response {
     let Some(token) = presented_token(&headers, query.access_request_token.as_deref()) else {
-        return denied("An access token is required: Authorization: Bearer <token>.");
+        return denied(
+            "An access token is required: Authorization: Bearer <token>.",
+            "Bearer realm=\"appward\"",
+        );
     };
     match grants::check_access_token(&state, &token, ApiKind::UnifiedApi).await {
         Ok(holder) => Json(json!({
@@ -43,7 +46,9 @@ pub async fn me(
             "expires_at": utc_rfc3339(holder.grant.access_expires_at),
         }))
         .into_response(),
-        Err(TokenRefusal::Denied(why)) => denied(why),
+        Err(TokenRefusal::Denied(why)) => {
+            denied(why, "Bearer realm=\"appward\", error=\"invalid_token\"")
+        }
         Err(TokenRefusal::Fault(_)) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             Json(json!({"error": {"code": "server_error", "message": "Internal error. Please try again later."}})),
@@ -70,7 +75,9 @@ fn strip_bearer(value: &str) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then_some(token)
 }
 
-fn denied(message: &str) -> Response {
+/// 401 with SPEC §5's body and an RFC 6750 challenge (`error="invalid_token"` when a token
+/// was presented and refused).
+fn denied(message: &str, challenge: &'static str) -> Response {
     let mut response = (
         StatusCode::UNAUTHORIZED,
         Json(json!({"error": {"code": "access_denied", "message": message}})),
@@ -78,7 +85,7 @@ fn denied(message: &str) -> Response {
         .into_response();
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,
-        HeaderValue::from_static("Bearer realm=\"appward\""),
+        HeaderValue::from_static(challenge),
     );
     response
 }
