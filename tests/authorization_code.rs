@@ -221,7 +221,9 @@ async fn other_authorization_errors_go_back_to_the_app_with_state() {
     let app = TestApp::spawn().await;
     let (client, alice) = app_and_user(&app).await;
     let challenge = Pkce::new("x").challenge;
-    let cases: Vec<(&str, Vec<(&str, &str)>, &str)> = vec![
+    // (why, parameters changed, the error sent back)
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case> = vec![
         ("no state", vec![("state", "")], "invalid_request"),
         (
             "no response_type",

@@ -19,10 +19,10 @@ pub fn SignInPage() -> impl IntoView {
     // The server answers the hydrated page with `next` instead of redirecting: it may be a
     // server route, so it is loaded as a whole document.
     Effect::new(move || {
-        if let Some(Ok(Some(target))) = sign_in.value().get() {
-            if let Some(window) = web_sys::window() {
-                let _ = window.location().assign(&target);
-            }
+        if let Some(Ok(Some(target))) = sign_in.value().get()
+            && let Some(window) = web_sys::window()
+        {
+            let _ = window.location().assign(&target);
         }
     });
     let error = Signal::derive(move || sign_in.value().get().and_then(Result::err));
