@@ -5,6 +5,7 @@ pub mod access_tokens;
 pub mod accounts;
 pub mod app;
 pub mod apps;
+pub mod apps_management;
 pub mod components;
 pub mod domain;
 pub mod error;

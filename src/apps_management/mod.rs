@@ -1,0 +1,7 @@
+//! Apps Management (SPEC §3, seed 004): every App in the caller's scope plus every App
+//! holding the caller's authorization, with status, access token counts and removal.
+mod api;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use api::*;

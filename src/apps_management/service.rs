@@ -1,0 +1,257 @@
+//! The Apps Management table, sorted, filtered and paged in one query on the server.
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+};
+
+use super::{
+    MAX_FILTER_LENGTH, ManagedAppPage, ManagedAppRow, ManagedSort, PAGE_SIZE, RemovedManagedApps,
+};
+use crate::apps::MAX_REMOVED_AT_ONCE;
+use crate::domain::{ApiKind, AppKey, Homepage};
+use crate::error::AppError;
+use crate::server::entities::{account, app, token_grant};
+use crate::server::{AppState, now, utc_rfc3339};
+use crate::session::service::Caller;
+
+/// What the table asks for.
+#[derive(Debug, Clone, Copy)]
+pub struct Listing<'a> {
+    /// SystemAPI or UnifiedAPI.
+    pub api: ApiKind,
+    /// The page, from 0.
+    pub page: u64,
+    /// The column sorted by.
+    pub sort: ManagedSort,
+    /// Whether the order is reversed.
+    pub descending: bool,
+    /// Text the name or description must contain (case-insensitive), or empty.
+    pub filter: &'a str,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Found {
+    key: String,
+    name: String,
+    description: String,
+    homepage: String,
+    suspended: bool,
+    updated_at: i64,
+    owner_scope: Option<String>,
+    access_tokens: i64,
+}
+
+/// One page of the Apps the caller manages or has authorized.
+#[tracing::instrument(skip_all, fields(caller = caller.account.id, api = listing.api.as_str()))]
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    listing: Listing<'_>,
+) -> Result<ManagedAppPage, AppError> {
+    let filter = listing.filter.trim();
+    if filter.chars().count() > MAX_FILTER_LENGTH {
+        return Err(AppError::invalid(
+            "filter",
+            format!("Filter with at most {MAX_FILTER_LENGTH} characters."),
+        ));
+    }
+    let scope = caller.scope();
+    let mut select = app::Entity::find()
+        .select_only()
+        .columns([
+            app::Column::Key,
+            app::Column::Name,
+            app::Column::Description,
+            app::Column::Homepage,
+            app::Column::Suspended,
+            app::Column::UpdatedAt,
+        ])
+        .column_as(
+            Expr::col((account::Entity, account::Column::ScopePath)),
+            "owner_scope",
+        )
+        .expr_as(
+            Expr::SubQuery(
+                None,
+                Box::new(
+                    live_grants_of(caller.account.id)
+                        .expr(Expr::col((token_grant::Entity, token_grant::Column::Id)).count())
+                        .to_owned()
+                        .into(),
+                ),
+            ),
+            "access_tokens",
+        )
+        .join(JoinType::LeftJoin, app::Relation::Owner.def())
+        .filter(app::Column::Api.eq(listing.api.as_str()))
+        .filter(app::Column::RemovedAt.is_null())
+        .filter(
+            Condition::any()
+                .add(account::Column::ScopePath.starts_with(scope.as_str()))
+                .add(Expr::exists(
+                    live_grants_of(caller.account.id)
+                        .expr(Expr::val(1))
+                        .to_owned(),
+                )),
+        );
+    if !filter.is_empty() {
+        let pattern = format!("%{}%", escape_like(&filter.to_lowercase()));
+        let contains =
+            |column: app::Column| lower(column).like(LikeExpr::new(pattern.clone()).escape('\\'));
+        select = select.filter(
+            Condition::any()
+                .add(contains(app::Column::Name))
+                .add(contains(app::Column::Description)),
+        );
+    }
+    let total = select.clone().count(&state.db).await?;
+    let order = if listing.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    select = match listing.sort {
+        ManagedSort::Status => select.order_by(app::Column::Suspended, order.clone()),
+        ManagedSort::App => select,
+        ManagedSort::Description => select.order_by(lower(app::Column::Description), order.clone()),
+        ManagedSort::AccessTokens => {
+            select.order_by(Expr::col(Alias::new("access_tokens")), order.clone())
+        }
+        ManagedSort::Configured => select.order_by(app::Column::UpdatedAt, order.clone()),
+    };
+    let rows = select
+        .order_by(lower(app::Column::Name), order)
+        .order_by_asc(app::Column::Id)
+        .offset(listing.page.saturating_mul(PAGE_SIZE))
+        .limit(PAGE_SIZE)
+        .into_model::<Found>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|found| ManagedAppRow {
+            manageable: found
+                .owner_scope
+                .is_some_and(|owner| owner.starts_with(scope.as_str())),
+            homepage: Homepage::from_stored(found.homepage.clone()).display(),
+            homepage_href: found.homepage,
+            key: found.key,
+            name: found.name,
+            description: found.description,
+            suspended: found.suspended,
+            access_tokens: u64::try_from(found.access_tokens).unwrap_or(0),
+            updated_at: utc_rfc3339(found.updated_at),
+        })
+        .collect();
+    Ok(ManagedAppPage {
+        rows,
+        total,
+        page: listing.page,
+    })
+}
+
+/// Removes the Apps in scope and de-authorizes the others for the caller, after checking
+/// that every key is one or the other.
+#[tracing::instrument(skip_all, fields(caller = caller.account.id, count = keys.len()))]
+pub async fn remove(
+    state: &AppState,
+    caller: &Caller,
+    keys: &[String],
+) -> Result<RemovedManagedApps, AppError> {
+    if keys.is_empty() {
+        return Err(AppError::invalid("keys", "Select at least one App."));
+    }
+    if keys.len() > MAX_REMOVED_AT_ONCE {
+        return Err(AppError::invalid(
+            "keys",
+            format!("Remove at most {MAX_REMOVED_AT_ONCE} Apps at once."),
+        ));
+    }
+    let not_found = || AppError::NotFound("There is no App with this key.".into());
+    let scope = caller.scope();
+    let (mut in_scope, mut authorized) = (Vec::new(), Vec::new());
+    for key in keys {
+        let key = AppKey::parse(key).map_err(|_| not_found())?;
+        let (found, owner) = app::Entity::find()
+            .find_also_related(account::Entity)
+            .filter(app::Column::Key.eq(key.as_str()))
+            .filter(app::Column::RemovedAt.is_null())
+            .one(&state.db)
+            .await?
+            .ok_or_else(not_found)?;
+        if owner.is_some_and(|owner| owner.scope_path.starts_with(scope.as_str())) {
+            in_scope.push(found.key);
+        } else if token_grant::Entity::find()
+            .filter(token_grant::Column::AppId.eq(found.id))
+            .filter(token_grant::Column::AccountId.eq(caller.account.id))
+            .count(&state.db)
+            .await?
+            > 0
+        {
+            authorized.push(found.id);
+        } else {
+            return Err(AppError::Forbidden(
+                "One of these Apps is outside your scope and holds no authorization of yours."
+                    .into(),
+            ));
+        }
+    }
+    let removed = if in_scope.is_empty() {
+        0
+    } else {
+        crate::apps::service::remove(state, caller, &in_scope).await?
+    };
+    let deauthorized = if authorized.is_empty() {
+        0
+    } else {
+        token_grant::Entity::delete_many()
+            .filter(token_grant::Column::AppId.is_in(authorized.iter().copied()))
+            .filter(token_grant::Column::AccountId.eq(caller.account.id))
+            .exec(&state.db)
+            .await?;
+        authorized.len() as u64
+    };
+    tracing::info!(removed, deauthorized, "Apps removed or de-authorized");
+    Ok(RemovedManagedApps {
+        removed,
+        deauthorized,
+    })
+}
+
+/// `SELECT … FROM token_grant` where the grant is the caller's, of the App of the outer
+/// row, and live (SPEC §3): the select list is added by the caller of this function.
+fn live_grants_of(account_id: i64) -> SelectStatement {
+    let at = now();
+    Query::select()
+        .from(token_grant::Entity)
+        .and_where(
+            Expr::col((token_grant::Entity, token_grant::Column::AppId))
+                .equals((app::Entity, app::Column::Id)),
+        )
+        .and_where(Expr::col((token_grant::Entity, token_grant::Column::AccountId)).eq(account_id))
+        .cond_where(
+            Condition::any()
+                .add(Expr::col((token_grant::Entity, token_grant::Column::AccessExpiresAt)).gt(at))
+                .add(
+                    Expr::col((token_grant::Entity, token_grant::Column::RefreshExpiresAt)).gt(at),
+                ),
+        )
+        .to_owned()
+}
+
+/// `LOWER(app.column)`: names sort and match without regard to case.
+fn lower(column: app::Column) -> Expr {
+    Expr::expr(Func::lower(Expr::col((app::Entity, column))))
+}
+
+/// `text` with the LIKE wildcards `%`, `_` and the escape `\` escaped.
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
