@@ -2,6 +2,21 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
+/// Opens the native `<dialog>` as a modal while `open` is true (focus stays inside, Escape
+/// closes it) and closes it when `open` turns false.
+pub fn sync_modal(dialog: NodeRef<Dialog>, open: RwSignal<bool>) {
+    Effect::new(move |_| {
+        let Some(dialog) = dialog.get() else { return };
+        if open.get() {
+            if !dialog.open() {
+                let _ = dialog.show_modal();
+            }
+        } else if dialog.open() {
+            dialog.close();
+        }
+    });
+}
+
 /// Asks `question`; OK runs `on_confirm`, Cancel (or Escape) only closes.
 #[component]
 pub fn ConfirmDialog(
@@ -22,16 +37,7 @@ pub fn ConfirmDialog(
     let title_id = format!("{id}-title");
     let message_id = format!("{id}-message");
     let (labelled_by, described_by) = (title_id.clone(), message_id.clone());
-    Effect::new(move |_| {
-        let Some(dialog) = dialog.get() else { return };
-        if open.get() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
-        } else if dialog.open() {
-            dialog.close();
-        }
-    });
+    sync_modal(dialog, open);
     view! {
         <dialog
             node_ref=dialog

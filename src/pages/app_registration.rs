@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 use super::apps::apps_page_href;
 use super::console::use_account;
 use crate::apps::{AppPage, AppRow, PAGE_SIZE, RemoveApps, list_registered_apps};
-use crate::components::{ApiSwitch, ConfirmDialog, ErrorNotice, LocalTime};
+use crate::components::{
+    ApiSwitch, ConfirmDialog, ErrorNotice, LocalTime, Pager, SelectAll, SelectRow,
+};
 use crate::domain::{AccountLevel, ApiKind};
 
 /// The tab's content, opening on the Apps of `api`.
@@ -98,32 +100,13 @@ fn RegisteredApps(
     }
     let with_owner = use_account().level != AccountLevel::User;
     let keys: Vec<String> = found.rows.iter().map(|row| row.key.clone()).collect();
-    let (all_keys, page_keys) = (keys.clone(), keys.clone());
-    let all_selected =
-        move || selected.with(|s| !all_keys.is_empty() && all_keys.iter().all(|k| s.contains(k)));
-    let some_selected = move || selected.with(|s| keys.iter().any(|k| s.contains(k)));
-    let pages = found.total.div_ceil(PAGE_SIZE);
-    let current = found.page;
     view! {
         <table class="grid">
             <caption>{format!("{} Apps registered in your scope", api.label())}</caption>
             <thead>
                 <tr>
                     <th scope="col" class="select">
-                        <input
-                            type="checkbox"
-                            aria-label="Select all Apps"
-                            prop:checked=all_selected.clone()
-                            prop:indeterminate=move || some_selected() && !all_selected()
-                            on:change=move |event| {
-                                let on = event_target_checked(&event);
-                                selected.update(|s| {
-                                    for key in &page_keys {
-                                        if on { s.insert(key.clone()); } else { s.remove(key); }
-                                    }
-                                });
-                            }
-                        />
+                        <SelectAll label="Select all Apps".to_owned() keys selected/>
                     </th>
                     <th scope="col">"App"</th>
                     <th scope="col">"Description"</th>
@@ -136,35 +119,17 @@ fn RegisteredApps(
                 {found.rows.into_iter().map(|row| view! { <AppLine row selected with_owner/> }).collect_view()}
             </tbody>
         </table>
-        {(pages > 1).then(|| view! {
-            <nav class="pager" aria-label="Pages of Apps">
-                <button type="button" disabled=current == 0 on:click=move |_| page.set(current - 1)>"Previous"</button>
-                <span>{format!("Page {} of {pages} ({} Apps)", current + 1, found.total)}</span>
-                <button type="button" disabled=current + 1 >= pages on:click=move |_| page.set(current + 1)>"Next"</button>
-            </nav>
-        })}
+        <Pager label="Pages of Apps" page total=found.total page_size=PAGE_SIZE noun="Apps"/>
     }
     .into_any()
 }
 
 #[component]
 fn AppLine(row: AppRow, selected: RwSignal<BTreeSet<String>>, with_owner: bool) -> impl IntoView {
-    let key = row.key.clone();
-    let checked_key = key.clone();
     view! {
         <tr>
             <td class="select">
-                <input
-                    type="checkbox"
-                    aria-label=format!("Select {}", row.name)
-                    prop:checked=move || selected.with(|s| s.contains(&checked_key))
-                    on:change=move |event| {
-                        let on = event_target_checked(&event);
-                        selected.update(|s| {
-                            if on { s.insert(key.clone()); } else { s.remove(&key); }
-                        });
-                    }
-                />
+                <SelectRow label=format!("Select {}", row.name) key=row.key.clone() selected/>
             </td>
             <td><A href=format!("/apps/{}", row.key)>{row.name.clone()}</A></td>
             <td class="description" title=row.description.clone()>{row.description.clone()}</td>

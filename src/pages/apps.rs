@@ -5,6 +5,7 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::use_query_map;
 
 use super::app_registration::AppRegistration;
+use super::apps_management::AppsManagement;
 use crate::components::{Tab, Tabs};
 use crate::domain::ApiKind;
 
@@ -52,9 +53,7 @@ pub fn AppsPage() -> impl IntoView {
         <p class="subtitle">"SystemAPI & UnifiedAPI"</p>
         <Tabs label="Apps" tabs initial=tab panel=move |tab: &'static str| match tab {
                 "registration" => view! { <AppRegistration api/> }.into_any(),
-                _ => view! {
-                    <p class="empty">"No Apps yet. Register one in the App Registration tab."</p>
-                }.into_any(),
+                _ => view! { <AppsManagement api/> }.into_any(),
             }/>
     }
 }

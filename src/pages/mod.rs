@@ -1,8 +1,10 @@
 //! One module per page of the console.
+mod access_tokens_dialog;
 mod accounts;
 mod app_editor;
 mod app_registration;
 mod apps;
+mod apps_management;
 mod console;
 mod home;
 mod not_found;

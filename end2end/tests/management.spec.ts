@@ -1,0 +1,138 @@
+// Apps Management (seed 004) in Chromium, with tokens from the real token endpoint.
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { ADMIN_PASSWORD, signIn, unique } from "./helpers";
+
+type Registered = { key: string; secret: string; name: string };
+
+async function registerTrustedApp(page: Page, description = "Managed in the browser"): Promise<Registered> {
+  const name = unique("Managed");
+  const response = await page.request.post("/api/create_app", {
+    form: {
+      api: "unified",
+      "form[name]": name,
+      "form[description]": description,
+      "form[homepage]": "https://example.com/MyApp",
+      "form[image_url]": "",
+      "form[admin_email]": "managed@example.com",
+      "form[admin_phone]": "",
+      "form[redirect_url]": "https://example.com/MyApp/handler",
+      "form[trusted]": "on",
+    },
+  });
+  expect(response.status()).toBe(200);
+  const created = await response.json();
+  return { key: created.app.key, secret: created.secret, name };
+}
+
+async function token(request: APIRequestContext, app: Registered, userAgent: string) {
+  const response = await request.post("/oauth/token", {
+    form: { grant_type: "client_credentials", client_id: app.key, client_secret: app.secret },
+    headers: { "user-agent": userAgent },
+  });
+  expect(response.status()).toBe(200);
+  return (await response.json()).access_token as string;
+}
+
+async function meStatus(request: APIRequestContext, accessToken: string) {
+  const response = await request.get("/uapi/v1/me", { headers: { authorization: `Bearer ${accessToken}` } });
+  return response.status();
+}
+
+async function openManagement(page: Page, filter: string) {
+  await page.goto("/apps?tab=management&api=unified");
+  await page.getByLabel("Filter").fill(filter);
+  await expect(page.getByRole("table")).toHaveCount(1);
+  await expect(page.getByRole("row")).toHaveCount(2);
+}
+
+test("suspending refuses an existing token, enabling lets it work again", async ({ page, request }) => {
+  await signIn(page, "admin", ADMIN_PASSWORD);
+  const app = await registerTrustedApp(page);
+  const accessToken = await token(request, app, "StatusTest/1.0");
+  expect(await meStatus(request, accessToken)).toBe(200);
+
+  await openManagement(page, app.name);
+  await page.getByRole("button", { name: `Suspend ${app.name}` }).click();
+  await expect(page.getByRole("button", { name: `Enable ${app.name}` })).toBeVisible();
+  await expect.poll(() => meStatus(request, accessToken)).toBe(401);
+
+  await page.getByRole("button", { name: `Enable ${app.name}` }).click();
+  await expect(page.getByRole("button", { name: `Suspend ${app.name}` })).toBeVisible();
+  await expect.poll(() => meStatus(request, accessToken)).toBe(200);
+});
+
+test("the pop-up lists each token's User Agent; removing one refuses it and keeps the other", async ({ page, request }) => {
+  await signIn(page, "admin", ADMIN_PASSWORD);
+  const app = await registerTrustedApp(page);
+  const first = await token(request, app, "FirstAgent/1.0");
+  const second = await token(request, app, "SecondAgent/2.0");
+
+  await openManagement(page, app.name);
+  await page.getByRole("button", { name: `2 access tokens of ${app.name}` }).click();
+  const dialog = page.getByRole("dialog", { name: `Access Tokens of ${app.name}` });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("cell", { name: "FirstAgent/1.0" })).toBeVisible();
+  await expect(dialog.getByRole("cell", { name: "SecondAgent/2.0" })).toBeVisible();
+
+  const firstRow = dialog.getByRole("row").filter({ hasText: "FirstAgent/1.0" });
+  await firstRow.getByRole("checkbox").check();
+  await dialog.getByRole("button", { name: "Remove Selected" }).click();
+  await expect(dialog.getByText("Removed 1 access token(s).")).toBeVisible();
+  await expect(dialog.getByRole("cell", { name: "FirstAgent/1.0" })).toHaveCount(0);
+  expect(await meStatus(request, first)).toBe(401);
+  expect(await meStatus(request, second)).toBe(200);
+
+  // Escape closes the pop-up; the table's count has followed without a reload.
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("button", { name: `1 access tokens of ${app.name}` })).toBeVisible();
+});
+
+test("select all in the pop-up removes every token of the App", async ({ page, request }) => {
+  await signIn(page, "admin", ADMIN_PASSWORD);
+  const app = await registerTrustedApp(page);
+  const tokens = [
+    await token(request, app, "Agent/1"),
+    await token(request, app, "Agent/2"),
+    await token(request, app, "Agent/3"),
+  ];
+  await openManagement(page, app.name);
+  await page.getByRole("button", { name: `3 access tokens of ${app.name}` }).click();
+  const dialog = page.getByRole("dialog", { name: `Access Tokens of ${app.name}` });
+  const all = dialog.getByRole("checkbox", { name: "Select all access tokens" });
+  await dialog.getByRole("row").filter({ hasText: "Agent/2" }).getByRole("checkbox").check();
+  // One of three: the header box shows "some".
+  expect(await all.evaluate((box: HTMLInputElement) => box.indeterminate)).toBe(true);
+  await all.check();
+  await dialog.getByRole("button", { name: "Remove Selected" }).click();
+  await expect(dialog.getByText("No access tokens left.")).toBeVisible();
+  for (const accessToken of tokens) expect(await meStatus(request, accessToken)).toBe(401);
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await expect(page.getByRole("row").filter({ hasText: app.name }).getByRole("cell").nth(4)).toHaveText("0");
+});
+
+test("hovering a long description shows the whole text", async ({ page }) => {
+  await signIn(page, "admin", ADMIN_PASSWORD);
+  const long = "A long description that goes on and on, ".repeat(8) + "and ends right here.";
+  const app = await registerTrustedApp(page, long);
+  await openManagement(page, app.name);
+  const hint = page.getByRole("tooltip");
+  await expect(hint).toBeHidden();
+  await page.getByRole("row").filter({ hasText: app.name }).locator(".cut").hover();
+  await expect(hint).toBeVisible();
+  await expect(hint).toHaveText(long);
+});
+
+test("Remove Selected removes an App after confirmation", async ({ page, request }) => {
+  await signIn(page, "admin", ADMIN_PASSWORD);
+  const app = await registerTrustedApp(page);
+  const accessToken = await token(request, app, "RemoveTest/1.0");
+  await openManagement(page, app.name);
+  await page.getByRole("checkbox", { name: `Select ${app.name}` }).check();
+  await page.getByRole("button", { name: "Remove Selected" }).click();
+  const confirm = page.getByRole("dialog", { name: "Remove Selected" });
+  await confirm.getByRole("button", { name: "OK" }).click();
+  await expect(page.getByText(/Removed 1 App\(s\)/)).toBeVisible();
+  await expect(page.getByText(/No UnifiedAPI App matches/)).toBeVisible();
+  expect(await meStatus(request, accessToken)).toBe(401);
+});
