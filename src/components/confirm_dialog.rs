@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 /// Opens the native `<dialog>` as a modal while `open` is true (focus stays inside, Escape
 /// closes it) and closes it when `open` turns false.
-pub fn sync_modal(dialog: NodeRef<Dialog>, open: RwSignal<bool>) {
+pub fn sync_modal(dialog: NodeRef<Dialog>, open: Signal<bool>) {
     Effect::new(move |_| {
         let Some(dialog) = dialog.get() else { return };
         if open.get() {
@@ -37,7 +37,7 @@ pub fn ConfirmDialog(
     let title_id = format!("{id}-title");
     let message_id = format!("{id}-message");
     let (labelled_by, described_by) = (title_id.clone(), message_id.clone());
-    sync_modal(dialog, open);
+    sync_modal(dialog, open.into());
     view! {
         <dialog
             node_ref=dialog

@@ -25,14 +25,15 @@ pub fn AccessTokensDialog(
     on_changed: Callback<()>,
 ) -> impl IntoView {
     let dialog = NodeRef::<Dialog>::new();
-    let open = RwSignal::new(false);
-    Effect::new(move |_| open.set(tokens_of.with(Option::is_some)));
-    Effect::new(move |_| {
-        if !open.get() {
+    sync_modal(
+        dialog,
+        Signal::derive(move || tokens_of.with(Option::is_some)),
+    );
+    let close = move || {
+        if tokens_of.with_untracked(Option::is_some) {
             tokens_of.set(None);
         }
-    });
-    sync_modal(dialog, open);
+    };
     let page = RwSignal::new(0u64);
     let selected: RwSignal<BTreeSet<i64>> = RwSignal::new(BTreeSet::new());
     // The header box means "every token of this App now", also those on other pages.
@@ -49,7 +50,9 @@ pub fn AccessTokensDialog(
     );
     Effect::new(move |_| {
         tokens_of.track();
-        page.set(0);
+        if page.get_untracked() != 0 {
+            page.set(0);
+        }
     });
     Effect::new(move |_| {
         tokens_of.track();
@@ -85,7 +88,7 @@ pub fn AccessTokensDialog(
             node_ref=dialog
             class="tokens"
             aria-labelledby="access-tokens-title"
-            on:close=move |_| open.set(false)
+            on:close=move |_| close()
         >
             <h2 id="access-tokens-title">{title}</h2>
             <ErrorNotice error=remove_error/>
@@ -112,7 +115,7 @@ pub fn AccessTokensDialog(
                 >
                     "Remove Selected"
                 </button>
-                <button type="button" class="primary" autofocus on:click=move |_| open.set(false)>"Close"</button>
+                <button type="button" class="primary" autofocus on:click=move |_| close()>"Close"</button>
             </div>
         </dialog>
     }

@@ -78,7 +78,9 @@ pub fn AppsManagement(api: ApiKind) -> impl IntoView {
         filter.track();
         sort.track();
         descending.track();
-        page.set(0);
+        if page.get_untracked() != 0 {
+            page.set(0);
+        }
     });
     Effect::new(move |_| {
         api.track();
