@@ -249,4 +249,15 @@ async fn remove_selected_removes_in_scope_and_deauthorizes_the_rest() {
         )
         .await;
     assert_eq!(response.status(), 404);
+
+    // An App alice neither manages nor authorized: its grants are not hers to list or remove.
+    for (name, extra) in [
+        ("list_access_tokens", ("page", "0")),
+        ("remove_access_tokens", ("all", "true")),
+    ] {
+        let response = app
+            .call(&alice, name, &[("key", &untouched.key), extra])
+            .await;
+        assert_eq!(response.status(), 403, "{name}");
+    }
 }

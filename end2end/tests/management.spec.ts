@@ -136,3 +136,28 @@ test("Remove Selected removes an App after confirmation", async ({ page, request
   await expect(page.getByText(/No UnifiedAPI App matches/)).toBeVisible();
   expect(await meStatus(request, accessToken)).toBe(401);
 });
+
+test.describe("before the page is interactive", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the table renders on the server, and filter and status work as plain forms", async ({ page }) => {
+    await page.goto("/sign-in");
+    await page.getByLabel("Login").fill("admin");
+    await page.getByLabel("Password").fill(ADMIN_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toContainText("Welcome");
+    const app = await registerTrustedApp(page);
+
+    await page.goto("/apps?tab=management&api=unified");
+    await page.getByLabel("Filter").fill(app.name);
+    await page.getByLabel("Filter").press("Enter");
+    await expect(page).toHaveURL(/filter=/);
+    await expect(page.getByRole("row")).toHaveCount(2);
+    await expect(page.getByRole("link", { name: app.name, exact: true })).toBeVisible();
+
+    await page.getByRole("button", { name: `Suspend ${app.name}` }).click();
+    await expect(page.getByRole("button", { name: `Enable ${app.name}` })).toBeVisible();
+    await page.getByRole("button", { name: `Enable ${app.name}` }).click();
+    await expect(page.getByRole("button", { name: `Suspend ${app.name}` })).toBeVisible();
+  });
+});

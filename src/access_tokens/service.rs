@@ -7,7 +7,7 @@ use sea_orm::{
 use super::{AccessTokenPage, AccessTokenRow, PAGE_SIZE};
 use crate::domain::AppKey;
 use crate::error::AppError;
-use crate::server::entities::{app, token_grant};
+use crate::server::entities::{account, app, token_grant};
 use crate::server::{AppState, now, utc_rfc3339};
 use crate::session::service::Caller;
 
@@ -21,7 +21,7 @@ pub async fn list(
     key: &str,
     page: u64,
 ) -> Result<AccessTokenPage, AppError> {
-    let app = find_app(&state.db, key).await?;
+    let app = find_app(&state.db, caller, key).await?;
     let query = token_grant::Entity::find().filter(live_of(app.id, caller.account.id));
     let total = query.clone().count(&state.db).await?;
     let rows = query
@@ -64,7 +64,7 @@ pub async fn remove(
             format!("Remove at most {MAX_IDS} access tokens at once, or all of them."),
         ));
     }
-    let app = find_app(&state.db, key).await?;
+    let app = find_app(&state.db, caller, key).await?;
     let mut delete = token_grant::Entity::delete_many()
         .filter(token_grant::Column::AppId.eq(app.id))
         .filter(token_grant::Column::AccountId.eq(caller.account.id));
@@ -90,13 +90,34 @@ pub fn live_of(app_id: i64, account_id: i64) -> Condition {
         )
 }
 
-async fn find_app(db: &impl ConnectionTrait, key: &str) -> Result<app::Model, AppError> {
+/// The live App `key`, when the caller manages it (in scope) or holds a grant of it:
+/// 404 for no such App, 403 for an App the caller has nothing to do with.
+async fn find_app(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    key: &str,
+) -> Result<app::Model, AppError> {
     let not_found = || AppError::NotFound("There is no App with this key.".into());
     let key = AppKey::parse(key).map_err(|_| not_found())?;
-    app::Entity::find()
+    let (found, owner) = app::Entity::find()
+        .find_also_related(account::Entity)
         .filter(app::Column::Key.eq(key.as_str()))
         .filter(app::Column::RemovedAt.is_null())
         .one(db)
         .await?
-        .ok_or_else(not_found)
+        .ok_or_else(not_found)?;
+    if owner.is_some_and(|owner| caller.has_in_scope(&owner)) {
+        return Ok(found);
+    }
+    let holds = token_grant::Entity::find()
+        .filter(token_grant::Column::AppId.eq(found.id))
+        .filter(token_grant::Column::AccountId.eq(caller.account.id))
+        .count(db)
+        .await?;
+    if holds == 0 {
+        return Err(AppError::Forbidden(
+            "This App is outside your scope and holds no authorization of yours.".into(),
+        ));
+    }
+    Ok(found)
 }

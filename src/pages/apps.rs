@@ -31,7 +31,7 @@ pub fn apps_page_href(tab: &str, api: ApiKind) -> String {
 #[component]
 pub fn AppsPage() -> impl IntoView {
     let query = use_query_map();
-    let (tab, api) = query.with_untracked(|query| {
+    let (tab, api, filter) = query.with_untracked(|query| {
         (
             match query.get("tab").as_deref() {
                 Some("registration") => "registration",
@@ -41,6 +41,7 @@ pub fn AppsPage() -> impl IntoView {
                 .get("api")
                 .and_then(|api| ApiKind::parse(&api).ok())
                 .unwrap_or(ApiKind::UnifiedApi),
+            query.get("filter").unwrap_or_default(),
         )
     });
     let tabs = vec![
@@ -53,7 +54,7 @@ pub fn AppsPage() -> impl IntoView {
         <p class="subtitle">"SystemAPI & UnifiedAPI"</p>
         <Tabs label="Apps" tabs initial=tab panel=move |tab: &'static str| match tab {
                 "registration" => view! { <AppRegistration api/> }.into_any(),
-                _ => view! { <AppsManagement api/> }.into_any(),
+                _ => view! { <AppsManagement api filter=filter.clone()/> }.into_any(),
             }/>
     }
 }

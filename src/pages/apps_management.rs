@@ -29,15 +29,16 @@ struct View {
     filter: RwSignal<String>,
 }
 
-/// The tab's content, opening on the Apps of `api`.
+/// The tab's content, opening on the Apps of `api` that match `filter` (from the address,
+/// so that the filter form works before the page is interactive too).
 #[component]
-pub fn AppsManagement(api: ApiKind) -> impl IntoView {
+pub fn AppsManagement(api: ApiKind, filter: String) -> impl IntoView {
     let view_state = View {
         api: RwSignal::new(api),
         page: RwSignal::new(0),
         sort: RwSignal::new(ManagedSort::App),
         descending: RwSignal::new(false),
-        filter: RwSignal::new(String::new()),
+        filter: RwSignal::new(filter),
     };
     let View {
         api,
@@ -99,7 +100,7 @@ pub fn AppsManagement(api: ApiKind) -> impl IntoView {
     view! {
         <ApiSwitch id="management-api" selected=api/>
         <div class="toolbar">
-            <FilterBox filter/>
+            <FilterBox filter api/>
             <button
                 type="button"
                 disabled=move || selected.with(BTreeSet::is_empty) || remove.pending().get()
@@ -171,9 +172,10 @@ fn keep_refreshing(refresh: RwSignal<u64>) {
     let _ = (refresh, REFRESH_MS);
 }
 
-/// The filter box: the table follows what is typed, a moment after typing stops.
+/// The filter box: the table follows what is typed, a moment after typing stops. Before the
+/// page is interactive it is a plain GET form that reloads the tab with `?filter=`.
 #[component]
-fn FilterBox(filter: RwSignal<String>) -> impl IntoView {
+fn FilterBox(filter: RwSignal<String>, api: RwSignal<ApiKind>) -> impl IntoView {
     let typed = StoredValue::new(0u64);
     let on_input = move |event: leptos::ev::Event| {
         let value = event_target_value(&event);
@@ -189,16 +191,26 @@ fn FilterBox(filter: RwSignal<String>) -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let _ = (mine, value);
     };
+    let on_submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        typed.update_value(|n| *n += 1);
+    };
     view! {
-        <label for="managed-filter">"Filter"</label>
-        <input
-            id="managed-filter"
-            type="search"
-            maxlength="100"
-            placeholder="App name or description"
-            prop:value=move || filter.get()
-            on:input=on_input
-        />
+        <form method="get" action="/apps" role="search" class="filter" on:submit=on_submit>
+            <input type="hidden" name="tab" value="management"/>
+            <input type="hidden" name="api" value=move || api.get().as_str()/>
+            <label for="managed-filter">"Filter"</label>
+            <input
+                id="managed-filter"
+                name="filter"
+                type="search"
+                maxlength="100"
+                placeholder="App name or description"
+                value=filter.get_untracked()
+                prop:value=move || filter.get()
+                on:input=on_input
+            />
+        </form>
     }
 }
 
@@ -384,29 +396,41 @@ fn StatusToggle(
         }
     });
     let label_name = name.clone();
+    let form_key = key.clone();
+    // Before the page is interactive, the button posts this form and the server sends the
+    // browser back to the table; afterwards the click is handled here, at once.
     view! {
-        <button
-            type="button"
-            class="status-icon"
-            class:suspended=move || shown.get()
-            disabled=!manageable
-            aria-label=move || {
-                if shown.get() { format!("Enable {label_name}") } else { format!("Suspend {label_name}") }
-            }
-            title=move || match (shown.get(), manageable) {
-                (false, true) => "Enabled: click to suspend",
-                (true, true) => "Suspended: click to enable",
-                (false, false) => "Enabled",
-                (true, false) => "Suspended",
-            }
-            on:click=move |_| {
+        <form
+            method="post"
+            action="/api/set_app_status"
+            class="status-form"
+            on:submit=move |event: leptos::ev::SubmitEvent| {
+                event.prevent_default();
                 let next = !shown.get_untracked();
                 attempted.set_value(next);
                 shown.set(next);
                 toggle.dispatch(SetAppStatus { key: key.clone(), suspended: next });
             }
         >
-            {move || if shown.get() { "⏸" } else { "●" }}
-        </button>
+            <input type="hidden" name="key" value=form_key/>
+            <input type="hidden" name="suspended" value=move || (!shown.get()).to_string()/>
+            <button
+                type="submit"
+                class="status-icon"
+                class:suspended=move || shown.get()
+                disabled=!manageable
+                aria-label=move || {
+                    if shown.get() { format!("Enable {label_name}") } else { format!("Suspend {label_name}") }
+                }
+                title=move || match (shown.get(), manageable) {
+                    (false, true) => "Enabled: click to suspend",
+                    (true, true) => "Suspended: click to enable",
+                    (false, false) => "Enabled",
+                    (true, false) => "Suspended",
+                }
+            >
+                {move || if shown.get() { "⏸" } else { "●" }}
+            </button>
+        </form>
     }
 }
