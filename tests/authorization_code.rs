@@ -381,6 +381,24 @@ async fn the_token_endpoint_checks_every_part_of_the_code() {
         error_code(app.exchange(&client, &late, None).await).await,
         (400, "invalid_grant".into())
     );
+
+    // Codes a day past their expiry are forgotten when the next one is issued.
+    let before = authorization_code::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .len();
+    assert!(before >= 3);
+    app.code(&alice, &client, None).await;
+    let after = authorization_code::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        after.len(),
+        before - 1,
+        "the two expired unused codes went, one came"
+    );
 }
 
 #[tokio::test]

@@ -177,3 +177,35 @@ async fn an_app_introspects_its_own_tokens_only() {
         .await;
     assert_eq!(error_code(response).await, (400, "invalid_request".into()));
 }
+
+#[tokio::test]
+async fn retired_refresh_tokens_are_forgotten_once_they_would_have_expired() {
+    use appward::server::entities::retired_refresh;
+    let app = TestApp::spawn().await;
+    let (client, alice) = app_and_user(&app).await;
+    let first = app.user_tokens(&alice, &client).await;
+    let second: Value = app
+        .refresh(&client, field(&first, "refresh_token"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        retired_refresh::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    retired_refresh::Entity::update_many()
+        .col_expr(retired_refresh::Column::ExpiresAt, Expr::value(1))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let response = app.refresh(&client, field(&second, "refresh_token")).await;
+    assert_eq!(response.status(), 200);
+    let kept = retired_refresh::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(kept.len(), 1, "only the hash just retired is kept");
+    assert!(kept[0].expires_at > 1);
+}

@@ -13,6 +13,9 @@ use crate::server::{AppState, crypto, now};
 
 /// How long a code may wait to be exchanged (seconds).
 pub const CODE_LIFETIME: i64 = 600;
+/// How long a code is remembered after it expired, so that a late replay still revokes
+/// what it gave (seconds); older codes are forgotten when new ones are issued.
+const REMEMBERED_FOR: i64 = 86_400;
 
 /// What the user allowed: the App, the account, where the code goes, and the PKCE challenge.
 #[derive(Debug, Clone)]
@@ -31,6 +34,10 @@ pub struct Consent<'a> {
 pub async fn issue(state: &AppState, consent: Consent<'_>) -> Result<String, AppError> {
     let code = crypto::random_token();
     let at = now();
+    authorization_code::Entity::delete_many()
+        .filter(authorization_code::Column::ExpiresAt.lt(at - REMEMBERED_FOR))
+        .exec(&state.db)
+        .await?;
     authorization_code::ActiveModel {
         code_hash: Set(crypto::token_digest(&code)),
         app_id: Set(consent.app.id),
