@@ -37,15 +37,27 @@ pub async fn authenticate(
         }
     };
     let refused = || OAuthError::invalid_client("Unknown App key or wrong App secret.");
-    let key = AppKey::parse(&key).map_err(|_| refused())?;
-    let app = app::Entity::find()
+    // Keyed by what was presented (cut short), so unknown keys are counted too.
+    let limit_key: String = key.chars().take(64).collect();
+    if let Err(retry_after) = state.client_auth_failures.check(&limit_key) {
+        return Err(OAuthError::too_many_failures(retry_after));
+    }
+    let Ok(key) = AppKey::parse(&key) else {
+        state.client_auth_failures.record_failure(&limit_key);
+        return Err(refused());
+    };
+    let found = app::Entity::find()
         .filter(app::Column::Key.eq(key.as_str()))
         .filter(app::Column::RemovedAt.is_null())
         .one(&state.db)
-        .await?
-        .ok_or_else(refused)?;
+        .await?;
+    let Some(app) = found else {
+        state.client_auth_failures.record_failure(&limit_key);
+        return Err(refused());
+    };
     let real = state.secrets.open(&app.key, &app.secret_sealed)?;
     if !crypto::secrets_match(&secret, &real) {
+        state.client_auth_failures.record_failure(&limit_key);
         tracing::info!(app_key = %app.key, "App authentication refused");
         return Err(refused());
     }

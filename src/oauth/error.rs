@@ -14,6 +14,8 @@ pub struct OAuthError {
     pub code: &'static str,
     /// What is wrong, in words.
     pub description: String,
+    /// Seconds to wait, when the App is being slowed down (HTTP 429).
+    pub retry_after: Option<u64>,
 }
 
 impl OAuthError {
@@ -21,6 +23,7 @@ impl OAuthError {
         Self {
             code,
             description: description.into(),
+            retry_after: None,
         }
     }
 
@@ -54,8 +57,23 @@ impl OAuthError {
         Self::new("unsupported_response_type", description)
     }
 
-    /// The HTTP status: 401 for a failed client authentication, 500 for a fault, else 400.
+    /// Too many failed authentications of this App: 429 with `Retry-After`.
+    pub fn too_many_failures(retry_after: u64) -> Self {
+        Self {
+            retry_after: Some(retry_after),
+            ..Self::new(
+                "invalid_client",
+                format!("Too many failed attempts for this App. Try again in {retry_after} s."),
+            )
+        }
+    }
+
+    /// The HTTP status: 429 when slowed down, 401 for a failed client authentication, 500
+    /// for a fault, else 400.
     pub fn status(&self) -> StatusCode {
+        if self.retry_after.is_some() {
+            return StatusCode::TOO_MANY_REQUESTS;
+        }
         match self.code {
             "invalid_client" => StatusCode::UNAUTHORIZED,
             "server_error" => StatusCode::INTERNAL_SERVER_ERROR,
@@ -92,6 +110,9 @@ impl IntoResponse for OAuthError {
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        if let Some(retry_after) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
         if status == StatusCode::UNAUTHORIZED {
             headers.insert(
                 header::WWW_AUTHENTICATE,

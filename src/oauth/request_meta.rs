@@ -22,14 +22,21 @@ impl FromRequestParts<AppState> for RequestMeta {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        Ok(Self::of(parts, state))
+    }
+}
+
+impl RequestMeta {
+    /// The User-Agent and client address of the request whose head is `parts`.
+    pub fn of(parts: &Parts, state: &AppState) -> Self {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|info| info.0.ip());
-        Ok(Self {
+        Self {
             user_agent: user_agent(&parts.headers),
             client_addr: client_addr(peer, &parts.headers, &state.config.trusted_proxies),
-        })
+        }
     }
 }
 

@@ -3,6 +3,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod entities;
+pub mod failure_limit;
 mod first_start;
 mod router;
 pub mod secret_box;

@@ -5,6 +5,7 @@ use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
 use super::config::Config;
+use super::failure_limit::FailureLimit;
 use super::secret_box::SecretBox;
 use crate::error::AppError;
 
@@ -17,6 +18,10 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Seals and opens App secrets.
     pub secrets: Arc<SecretBox>,
+    /// Failed sign-ins, per login and client address.
+    pub sign_in_failures: Arc<FailureLimit>,
+    /// Failed App authentications, per App key.
+    pub client_auth_failures: Arc<FailureLimit>,
     /// What Leptos needs to render pages and find the compiled site.
     pub leptos_options: LeptosOptions,
 }
@@ -36,6 +41,10 @@ impl AppState {
             .build();
         Self {
             db,
+            sign_in_failures: Arc::new(FailureLimit::new(config.sign_in_attempts_per_minute)),
+            client_auth_failures: Arc::new(FailureLimit::new(
+                config.client_auth_attempts_per_minute,
+            )),
             config: Arc::new(config),
             secrets: Arc::new(secrets),
             leptos_options,

@@ -47,12 +47,21 @@ pub async fn sign_in(state: &AppState, login: &str, password: String) -> Result<
     if password.is_empty() {
         return Err(AppError::invalid("password", "Password is required."));
     }
+    let login = login.trim().to_lowercase();
+    let address = use_context::<Parts>()
+        .map(|parts| crate::oauth::RequestMeta::of(&parts, state).client_addr)
+        .unwrap_or_default();
+    let limit_key = format!("{login}|{address}");
+    if let Err(retry_after) = state.sign_in_failures.check(&limit_key) {
+        return Err(AppError::TooManyRequests { retry_after });
+    }
     let found = account::Entity::find()
-        .filter(account::Column::Login.eq(login.trim().to_lowercase()))
+        .filter(account::Column::Login.eq(login.as_str()))
         .one(&state.db)
         .await?;
     let hash = found.as_ref().map(|account| account.password_hash.clone());
     if !crypto::verify_password(password, hash).await {
+        state.sign_in_failures.record_failure(&limit_key);
         tracing::info!("sign-in refused");
         return Err(AppError::WrongCredentials);
     }
