@@ -11,6 +11,8 @@ use crate::pages::{
 
 /// The whole HTML document the server renders around the console.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::web_security::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

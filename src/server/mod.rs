@@ -8,6 +8,7 @@ mod first_start;
 mod router;
 pub mod secret_box;
 mod state;
+pub mod web_security;
 
 pub use config::Config;
 pub use router::router;

@@ -11,6 +11,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use super::state::AppState;
+use super::web_security;
 use crate::app::{App, shell};
 use crate::error::AppError;
 
@@ -33,6 +34,14 @@ pub fn router(state: AppState) -> Router {
             shell,
         ))
         .layer(middleware::map_response(server_fn_error_status))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web_security::same_site_forms,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web_security::common_headers,
+        ))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(
             // Only the method and path are logged: queries may carry tokens.

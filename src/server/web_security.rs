@@ -1,0 +1,167 @@
+//! What every response of the console carries, and the cross-site check of the console's
+//! forms: a Content Security Policy with the page's nonce, `frame-ancestors` from
+//! `APPWARD_FRAME_ANCESTORS`, `nosniff`, a referrer policy, HSTS over https; and server
+//! functions and the consent form refuse requests another site's page sends.
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+
+/// The policy of a console page whose inline scripts carry `nonce`: scripts only from this
+/// site or with the nonce (no `unsafe-inline`), WebAssembly compiled by the page itself,
+/// images also from https, and framing only by `frame_ancestors`.
+pub fn page_policy(nonce: &str, frame_ancestors: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' https: data:; connect-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors {frame_ancestors}"
+    )
+}
+
+/// Sets the page policy on the response being rendered (called by the HTML shell).
+pub fn set_page_policy() {
+    use leptos::prelude::use_context;
+    let (Some(nonce), Some(response), Some(state)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+        use_context::<AppState>(),
+    ) else {
+        return;
+    };
+    if let Ok(value) = HeaderValue::from_str(&page_policy(
+        &nonce.to_string(),
+        &state.config.frame_ancestors,
+    )) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// Adds the headers every response carries, unless the handler chose its own.
+pub async fn common_headers(
+    State(state): State<AppState>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers
+        .entry(header::X_CONTENT_TYPE_OPTIONS)
+        .or_insert(HeaderValue::from_static("nosniff"));
+    headers
+        .entry(header::REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
+    if state.config.is_https() {
+        headers
+            .entry(header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(HeaderValue::from_static("max-age=31536000"));
+    }
+    response
+}
+
+/// Refuses (403) a POST to a server function or to the consent form that another page than
+/// the console's own sent: `Sec-Fetch-Site` other than `same-origin` (or `none`), or,
+/// from browsers without it, an `Origin` that is neither `APPWARD_PUBLIC_URL` nor the
+/// request's own host. Requests without either header (Apps,
+/// scripts) pass: only browsers carry the user's cookies across sites.
+pub async fn same_site_forms(
+    State(state): State<AppState>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let path = request.uri().path();
+    let guarded = request.method() == Method::POST
+        && (path.starts_with("/api/") || path.starts_with("/oauth/authorize"));
+    if guarded && is_cross_site(&request, &state.config.public_url) {
+        return (
+            StatusCode::FORBIDDEN,
+            "Cross-site requests are not accepted.",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(request: &Request<Body>, public_url: &str) -> bool {
+    let headers = request.headers();
+    // Browsers that send it say exactly where the request comes from; it is also the only
+    // word on pages with `Referrer-Policy: no-referrer`, whose forms send `Origin: null`.
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return !matches!(site.as_bytes(), b"same-origin" | b"none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        return false;
+    };
+    let own_host = headers
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .unwrap_or_default();
+    let same = origin == public_url
+        || origin
+            .split_once("://")
+            .is_some_and(|(_, host)| !own_host.is_empty() && host == own_host);
+    !same
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(headers: &[(&str, &str)]) -> Request<Body> {
+        let mut request = Request::post("/api/sign_in");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn only_other_sites_are_cross_site() {
+        let public = "https://apps.example.com";
+        for (headers, cross) in [
+            (vec![], false),
+            (vec![("origin", "https://apps.example.com")], false),
+            (
+                vec![
+                    ("origin", "http://127.0.0.1:3000"),
+                    ("host", "127.0.0.1:3000"),
+                ],
+                false,
+            ),
+            (vec![("origin", "https://evil.example")], true),
+            (
+                vec![
+                    ("origin", "https://evil.example"),
+                    ("host", "apps.example.com"),
+                ],
+                true,
+            ),
+            (vec![("origin", "null")], true),
+            (vec![("sec-fetch-site", "cross-site")], true),
+            (vec![("sec-fetch-site", "same-site")], true),
+            (
+                vec![("sec-fetch-site", "same-origin"), ("origin", "null")],
+                false,
+            ),
+            (
+                vec![
+                    ("sec-fetch-site", "same-origin"),
+                    ("origin", "https://apps.example.com"),
+                ],
+                false,
+            ),
+        ] {
+            assert_eq!(is_cross_site(&post(&headers), public), cross, "{headers:?}");
+        }
+    }
+
+    #[test]
+    fn the_page_policy_allows_the_nonce_and_wasm_but_no_inline_script() {
+        let policy = page_policy("abc", "'self' https://portal.example");
+        assert!(policy.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'"));
+        assert!(!policy.contains("unsafe-inline"));
+        assert!(policy.ends_with("frame-ancestors 'self' https://portal.example"));
+    }
+}
