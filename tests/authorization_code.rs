@@ -11,21 +11,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-/// An App registered by the Administrator, and a user `alice` (another account) signed in.
-async fn app_and_user(app: &TestApp) -> (OAuthApp, reqwest::Client) {
-    let admin = app.admin().await;
-    let client = app
-        .oauth_app(
-            &admin,
-            "unified",
-            &[("image_url", "https://example.com/logo.png")],
-        )
-        .await;
-    app.create_account(&admin, "alice", "organization", None)
-        .await;
-    (client, app.signed_in("alice", "password-123").await)
-}
-
 async fn issuer(app: &TestApp) -> String {
     let metadata: Value = reqwest::get(format!(
         "{}/.well-known/oauth-authorization-server",
@@ -42,7 +27,9 @@ async fn issuer(app: &TestApp) -> String {
 #[tokio::test]
 async fn a_user_allows_an_app_and_it_gets_tokens_for_that_user() {
     let app = TestApp::spawn().await;
-    let (client, alice) = app_and_user(&app).await;
+    let (client, alice) = app
+        .app_and_user(&[("image_url", "https://example.com/logo.png")])
+        .await;
     let pkce = Pkce::new("allow");
 
     // Signed out: the sign-in page first, which comes back to this very request.
@@ -116,7 +103,9 @@ async fn a_user_allows_an_app_and_it_gets_tokens_for_that_user() {
 #[tokio::test]
 async fn the_php_aliases_work_without_pkce_and_deny_goes_back_with_access_denied() {
     let app = TestApp::spawn().await;
-    let (client, alice) = app_and_user(&app).await;
+    let (client, alice) = app
+        .app_and_user(&[("image_url", "https://example.com/logo.png")])
+        .await;
     let response = alice
         .get(format!(
             "{}/oauth/authorize.php?response_type=code&client_id={}&redirect_uri={}&state=s1",
@@ -152,7 +141,9 @@ async fn the_php_aliases_work_without_pkce_and_deny_goes_back_with_access_denied
 #[tokio::test]
 async fn a_bad_client_or_redirect_url_is_an_error_page_never_a_redirect() {
     let app = TestApp::spawn().await;
-    let (client, alice) = app_and_user(&app).await;
+    let (client, alice) = app
+        .app_and_user(&[("image_url", "https://example.com/logo.png")])
+        .await;
     let admin = app.admin().await;
     let removed = app.oauth_app(&admin, "unified", &[]).await;
     app.call(&admin, "remove_apps", &[("keys[0]", &removed.key)])
@@ -219,7 +210,9 @@ async fn a_bad_client_or_redirect_url_is_an_error_page_never_a_redirect() {
 #[tokio::test]
 async fn other_authorization_errors_go_back_to_the_app_with_state() {
     let app = TestApp::spawn().await;
-    let (client, alice) = app_and_user(&app).await;
+    let (client, alice) = app
+        .app_and_user(&[("image_url", "https://example.com/logo.png")])
+        .await;
     let challenge = Pkce::new("x").challenge;
     // (why, parameters changed, the error sent back)
     type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str);
@@ -278,7 +271,9 @@ async fn other_authorization_errors_go_back_to_the_app_with_state() {
 #[tokio::test]
 async fn pkce_is_required_of_every_app_when_configured() {
     let app = TestApp::spawn_with(&[("APPWARD_REQUIRE_PKCE", "true")]).await;
-    let (client, alice) = app_and_user(&app).await;
+    let (client, alice) = app
+        .app_and_user(&[("image_url", "https://example.com/logo.png")])
+        .await;
     let response = app.authorize(&alice, &client, None, &[]).await;
     assert_eq!(response.status(), 303);
     let query = redirect_query(&response, &client.redirect_uri);
@@ -290,7 +285,9 @@ async fn pkce_is_required_of_every_app_when_configured() {
 #[tokio::test]
 async fn the_token_endpoint_checks_every_part_of_the_code() {
     let app = TestApp::spawn().await;
-    let (client, alice) = app_and_user(&app).await;
+    let (client, alice) = app
+        .app_and_user(&[("image_url", "https://example.com/logo.png")])
+        .await;
     let admin = app.admin().await;
     let other = app.oauth_app(&admin, "unified", &[]).await;
     let pkce = Pkce::new("check");
@@ -404,7 +401,9 @@ async fn the_token_endpoint_checks_every_part_of_the_code() {
 #[tokio::test]
 async fn a_replayed_code_fails_and_revokes_the_tokens_it_gave() {
     let app = TestApp::spawn().await;
-    let (client, alice) = app_and_user(&app).await;
+    let (client, alice) = app
+        .app_and_user(&[("image_url", "https://example.com/logo.png")])
+        .await;
     let pkce = Pkce::new("replay");
     let code = app.code(&alice, &client, Some(&pkce)).await;
     let tokens: Value = app
@@ -428,7 +427,9 @@ async fn a_replayed_code_fails_and_revokes_the_tokens_it_gave() {
 #[tokio::test]
 async fn a_changed_redirect_url_makes_codes_issued_before_fail() {
     let app = TestApp::spawn().await;
-    let (client, alice) = app_and_user(&app).await;
+    let (client, alice) = app
+        .app_and_user(&[("image_url", "https://example.com/logo.png")])
+        .await;
     let code = app.code(&alice, &client, None).await;
     let admin = app.admin().await;
     let response = app
@@ -461,7 +462,9 @@ async fn a_changed_redirect_url_makes_codes_issued_before_fail() {
 #[tokio::test]
 async fn the_consent_answer_must_come_from_the_users_own_page() {
     let app = TestApp::spawn().await;
-    let (client, alice) = app_and_user(&app).await;
+    let (client, alice) = app
+        .app_and_user(&[("image_url", "https://example.com/logo.png")])
+        .await;
     let page = app.authorize(&alice, &client, None, &[]).await;
     let form = common::oauth::consent_form(&page.text().await.unwrap(), "allow");
     // Another signed-in browser replaying alice's form.

@@ -5,18 +5,10 @@
 mod common;
 
 use common::TestApp;
-use common::oauth::{OAuthApp, Pkce};
+use common::oauth::Pkce;
 use serde_json::Value;
 
 const RACERS: usize = 50;
-
-async fn app_and_user(app: &TestApp) -> (OAuthApp, reqwest::Client) {
-    let admin = app.admin().await;
-    let client = app.oauth_app(&admin, "unified", &[]).await;
-    app.create_account(&admin, "alice", "organization", None)
-        .await;
-    (client, app.signed_in("alice", "password-123").await)
-}
 
 /// Posts `body` to the token endpoint from 50 tasks at once; returns the statuses and the
 /// access tokens of the answers that succeeded.
@@ -49,7 +41,7 @@ async fn race(app: &TestApp, body: String) -> (Vec<u16>, Vec<String>) {
 #[tokio::test]
 async fn a_code_exchanged_by_50_requests_at_once_gives_tokens_once() {
     let app = TestApp::spawn().await;
-    let (client, alice) = app_and_user(&app).await;
+    let (client, alice) = app.app_and_user(&[]).await;
     let pkce = Pkce::new("race");
     let code = app.code(&alice, &client, Some(&pkce)).await;
     let body = common::serde_urlencoded(&[
@@ -78,7 +70,7 @@ async fn a_code_exchanged_by_50_requests_at_once_gives_tokens_once() {
 #[tokio::test]
 async fn a_refresh_token_used_by_50_requests_at_once_rotates_at_most_once() {
     let app = TestApp::spawn().await;
-    let (client, alice) = app_and_user(&app).await;
+    let (client, alice) = app.app_and_user(&[]).await;
     let tokens = app.user_tokens(&alice, &client).await;
     let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
     let body = common::serde_urlencoded(&[

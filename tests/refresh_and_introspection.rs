@@ -11,14 +11,6 @@ use sea_orm::EntityTrait;
 use sea_orm::sea_query::Expr;
 use serde_json::Value;
 
-async fn app_and_user(app: &TestApp) -> (OAuthApp, reqwest::Client) {
-    let admin = app.admin().await;
-    let client = app.oauth_app(&admin, "unified", &[]).await;
-    app.create_account(&admin, "alice", "organization", None)
-        .await;
-    (client, app.signed_in("alice", "password-123").await)
-}
-
 fn field<'a>(tokens: &'a Value, name: &str) -> &'a str {
     tokens[name].as_str().unwrap()
 }
@@ -26,7 +18,7 @@ fn field<'a>(tokens: &'a Value, name: &str) -> &'a str {
 #[tokio::test]
 async fn a_refresh_token_works_once_and_a_replay_revokes_the_grant() {
     let app = TestApp::spawn().await;
-    let (client, alice) = app_and_user(&app).await;
+    let (client, alice) = app.app_and_user(&[]).await;
     let first = app.user_tokens(&alice, &client).await;
 
     let response = app.refresh(&client, field(&first, "refresh_token")).await;
@@ -66,7 +58,7 @@ async fn a_refresh_token_works_once_and_a_replay_revokes_the_grant() {
 #[tokio::test]
 async fn refresh_tokens_are_bound_to_their_app_and_expire() {
     let app = TestApp::spawn().await;
-    let (client, alice) = app_and_user(&app).await;
+    let (client, alice) = app.app_and_user(&[]).await;
     let admin = app.admin().await;
     let other = app.oauth_app(&admin, "unified", &[]).await;
     let tokens = app.user_tokens(&alice, &client).await;
@@ -111,7 +103,7 @@ async fn lifetimes_come_from_the_configuration() {
         ("APPWARD_REFRESH_TOKEN_TTL", "2d"),
     ])
     .await;
-    let (client, alice) = app_and_user(&app).await;
+    let (client, alice) = app.app_and_user(&[]).await;
     let tokens = app.user_tokens(&alice, &client).await;
     assert_eq!(tokens["expires_in"], 300);
     let grant = token_grant::Entity::find()
@@ -129,7 +121,7 @@ async fn lifetimes_come_from_the_configuration() {
 #[tokio::test]
 async fn an_app_introspects_its_own_tokens_only() {
     let app = TestApp::spawn().await;
-    let (client, alice) = app_and_user(&app).await;
+    let (client, alice) = app.app_and_user(&[]).await;
     let admin = app.admin().await;
     let other = app.oauth_app(&admin, "unified", &[("trusted", "on")]).await;
     let tokens = app.user_tokens(&alice, &client).await;
@@ -182,7 +174,7 @@ async fn an_app_introspects_its_own_tokens_only() {
 async fn retired_refresh_tokens_are_forgotten_once_they_would_have_expired() {
     use appward::server::entities::retired_refresh;
     let app = TestApp::spawn().await;
-    let (client, alice) = app_and_user(&app).await;
+    let (client, alice) = app.app_and_user(&[]).await;
     let first = app.user_tokens(&alice, &client).await;
     let second: Value = app
         .refresh(&client, field(&first, "refresh_token"))

@@ -61,6 +61,16 @@ impl TestApp {
         }
     }
 
+    /// An App the Administrator registered under the UnifiedAPI (with `overrides`), and a
+    /// client signed in as `alice`, another account, to allow it.
+    pub async fn app_and_user(&self, overrides: &[(&str, &str)]) -> (OAuthApp, reqwest::Client) {
+        let admin = self.admin().await;
+        let client = self.oauth_app(&admin, "unified", overrides).await;
+        self.create_account(&admin, "alice", "organization", None)
+            .await;
+        (client, self.signed_in("alice", "password-123").await)
+    }
+
     /// `POST /oauth/token` with a form `body`, as an App.
     pub async fn token_request(&self, body: String) -> reqwest::Response {
         self.app_post("/oauth/token", body).await
