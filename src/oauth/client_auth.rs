@@ -96,6 +96,28 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OA
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        #[test]
+        fn any_authorization_header_is_read_or_refused_without_panicking(value in "\\PC{0,200}") {
+            let mut headers = HeaderMap::new();
+            if let Ok(value) = value.parse() {
+                headers.insert(header::AUTHORIZATION, value);
+                let _ = basic_credentials(&headers);
+            }
+        }
+
+        #[test]
+        fn keys_and_secrets_survive_basic_encoding(
+            key in "[A-Za-z0-9._~-]{32}",
+            secret in "[A-Za-z0-9._~-]{32}",
+        ) {
+            let mut headers = HeaderMap::new();
+            let encoded = STANDARD.encode(format!("{key}:{secret}"));
+            headers.insert(header::AUTHORIZATION, format!("Basic {encoded}").parse().unwrap());
+            proptest::prop_assert_eq!(basic_credentials(&headers).unwrap(), Some((key, secret)));
+        }
+    }
+
     #[test]
     fn basic_credentials_are_decoded() {
         let mut headers = HeaderMap::new();

@@ -37,6 +37,31 @@ mod tests {
         assert_eq!(params["type"], "unifiedapi");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_body_parses_or_is_refused_without_panicking(body in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+            let _ = parse(&body);
+        }
+
+        #[test]
+        fn encoded_pairs_come_back_as_they_were(
+            pairs in proptest::collection::btree_map("[a-z_]{1,12}", "\\PC{0,40}", 0..8),
+            leading_ampersand in proptest::bool::ANY,
+        ) {
+            let mut body: String = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(&pairs)
+                .finish();
+            if leading_ampersand {
+                body.insert(0, '&');
+            }
+            let parsed = parse(body.as_bytes()).unwrap();
+            proptest::prop_assert_eq!(parsed.len(), pairs.len());
+            for (name, value) in &pairs {
+                proptest::prop_assert_eq!(&parsed[name], value);
+            }
+        }
+    }
+
     #[test]
     fn a_repeated_parameter_is_refused() {
         let error = parse(b"grant_type=a&grant_type=b").unwrap_err();

@@ -45,6 +45,19 @@ mod tests {
         assert!(!verifier_matches(verifier, verifier));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn a_verifier_matches_its_own_challenge_only(
+            verifier in "[A-Za-z0-9._~-]{43,128}",
+            other in "[A-Za-z0-9._~-]{43,128}",
+        ) {
+            let challenge = s256(&verifier);
+            proptest::prop_assert!(is_s256_challenge(&challenge));
+            proptest::prop_assert!(verifier_matches(&verifier, &challenge));
+            proptest::prop_assert_eq!(verifier_matches(&other, &challenge), other == verifier);
+        }
+    }
+
     #[test]
     fn challenges_and_verifiers_out_of_shape_are_refused() {
         assert!(!is_s256_challenge("short"));

@@ -232,6 +232,27 @@ mod tests {
   <SOAP-ENV:Body><ns1:GetAccountDetails/></SOAP-ENV:Body>
 </SOAP-ENV:Envelope>"#;
 
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_read_or_refused_without_panicking(xml in "\\PC{0,300}") {
+            let _ = parse(&xml);
+        }
+
+        #[test]
+        fn any_token_in_the_header_is_read_back(
+            token in "[A-Za-z0-9_-]{1,64}",
+            prefix in "h[a-z]{0,5}",
+        ) {
+            let xml = VOIPNOW_REQUEST
+                .replace("abc-DEF_123", &token)
+                .replace("ns2:", &format!("{prefix}:"))
+                .replace("xmlns:ns2", &format!("xmlns:{prefix}"));
+            let request = parse(&xml).unwrap();
+            proptest::prop_assert_eq!(request.access_token, Some(token));
+            proptest::prop_assert_eq!(request.operation, "GetAccountDetails");
+        }
+    }
+
     #[test]
     fn a_voipnow_request_is_read_by_local_names() {
         let request = parse(VOIPNOW_REQUEST).unwrap();
