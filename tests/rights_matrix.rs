@@ -1,0 +1,203 @@
+//! Every App server function, called as each account level, as an account outside the App's
+//! scope, and signed out: allowed or refused with the right status. One table. (The
+//! accounts' own functions have theirs in `tests/accounts.rs`.)
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::TestApp;
+
+/// Who calls: the Administrator, the provider above the App's owner, the owner (an
+/// Organization), a User below it, a provider outside that branch, and nobody.
+const CALLERS: [&str; 6] = [
+    "admin",
+    "provider",
+    "owner",
+    "user",
+    "stranger",
+    "anonymous",
+];
+
+/// What each caller gets from a function on the owner's App (or with no App).
+struct Row {
+    function: &'static str,
+    /// Whether it acts on a fresh App each time (it removes or changes what it touches).
+    fresh_app: bool,
+    /// The form field that names the App, if the function takes one.
+    key_field: Option<&'static str>,
+    /// Other form fields.
+    fields: &'static [(&'static str, &'static str)],
+    /// The expected status per caller, in the order of [`CALLERS`].
+    expected: [u16; 6],
+}
+
+const IN_SCOPE_ONLY: [u16; 6] = [200, 200, 200, 403, 403, 401];
+const ANY_SIGNED_IN: [u16; 6] = [200, 200, 200, 200, 200, 401];
+
+const ROWS: &[Row] = &[
+    Row {
+        function: "get_app",
+        key_field: Some("key"),
+        fresh_app: false,
+        fields: &[],
+        expected: IN_SCOPE_ONLY,
+    },
+    Row {
+        function: "reveal_app_secret",
+        key_field: Some("key"),
+        fresh_app: false,
+        fields: &[],
+        expected: IN_SCOPE_ONLY,
+    },
+    Row {
+        function: "regenerate_app_secret",
+        key_field: Some("key"),
+        fresh_app: true,
+        fields: &[],
+        expected: IN_SCOPE_ONLY,
+    },
+    Row {
+        function: "set_app_status",
+        key_field: Some("key"),
+        fresh_app: true,
+        fields: &[("suspended", "true")],
+        expected: IN_SCOPE_ONLY,
+    },
+    Row {
+        function: "remove_apps",
+        key_field: Some("keys[0]"),
+        fresh_app: true,
+        fields: &[],
+        expected: IN_SCOPE_ONLY,
+    },
+    Row {
+        function: "remove_managed_apps",
+        key_field: Some("keys[0]"),
+        fresh_app: true,
+        fields: &[],
+        expected: IN_SCOPE_ONLY,
+    },
+    Row {
+        function: "list_access_tokens",
+        key_field: Some("key"),
+        fresh_app: false,
+        fields: &[("page", "0")],
+        expected: IN_SCOPE_ONLY,
+    },
+    Row {
+        function: "remove_access_tokens",
+        key_field: Some("key"),
+        fresh_app: true,
+        fields: &[("all", "true")],
+        expected: IN_SCOPE_ONLY,
+    },
+    Row {
+        function: "list_registered_apps",
+        key_field: None,
+        fresh_app: false,
+        fields: &[("api", "unified"), ("page", "0")],
+        expected: ANY_SIGNED_IN,
+    },
+    Row {
+        function: "list_managed_apps",
+        key_field: None,
+        fresh_app: false,
+        fields: &[("api", "unified")],
+        expected: ANY_SIGNED_IN,
+    },
+    Row {
+        function: "list_accounts",
+        key_field: None,
+        fresh_app: false,
+        fields: &[],
+        expected: ANY_SIGNED_IN,
+    },
+    Row {
+        function: "current_account",
+        key_field: None,
+        fresh_app: false,
+        fields: &[],
+        expected: ANY_SIGNED_IN,
+    },
+];
+
+#[tokio::test]
+async fn every_server_function_checks_rights_on_the_server() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let provider = app
+        .create_account(&admin, "provider", "service_provider", None)
+        .await;
+    let owner = app
+        .create_account(&admin, "owner", "organization", Some(provider))
+        .await;
+    app.create_account(&admin, "user", "user", Some(owner))
+        .await;
+    app.create_account(&admin, "stranger", "service_provider", None)
+        .await;
+    let mut clients = Vec::new();
+    for caller in CALLERS {
+        clients.push(match caller {
+            "admin" => app.admin().await,
+            "anonymous" => app.client(),
+            login => app.signed_in(login, "password-123").await,
+        });
+    }
+    let owner_client = &clients[2];
+    let shared_key = app.oauth_app(owner_client, "unified", &[]).await.key;
+
+    let mut failures = Vec::new();
+    for row in ROWS {
+        for (index, caller) in CALLERS.iter().enumerate() {
+            let key = if row.fresh_app {
+                app.oauth_app(owner_client, "unified", &[]).await.key
+            } else {
+                shared_key.clone()
+            };
+            let mut form: Vec<(&str, &str)> = row.fields.to_vec();
+            if let Some(field) = row.key_field {
+                form.push((field, key.as_str()));
+            }
+            let status = app
+                .call(&clients[index], row.function, &form)
+                .await
+                .status()
+                .as_u16();
+            if status != row.expected[index] {
+                failures.push(format!(
+                    "{} as {caller}: {status}, expected {}",
+                    row.function, row.expected[index]
+                ));
+            }
+        }
+    }
+    // Creating: any signed-in account registers Apps and creates accounts below it.
+    for (index, caller) in CALLERS.iter().enumerate() {
+        let status = app
+            .register_app(&clients[index], "unified", &[])
+            .await
+            .status()
+            .as_u16();
+        let expected = if *caller == "anonymous" { 401 } else { 200 };
+        if status != expected {
+            failures.push(format!(
+                "create_app as {caller}: {status}, expected {expected}"
+            ));
+        }
+    }
+    // Saving the edit form: only within the owner's scope.
+    for (index, caller) in CALLERS.iter().enumerate() {
+        let status = app
+            .update_app(&clients[index], &shared_key, &[])
+            .await
+            .status()
+            .as_u16();
+        if status != IN_SCOPE_ONLY[index] {
+            failures.push(format!(
+                "update_app as {caller}: {status}, expected {}",
+                IN_SCOPE_ONLY[index]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
