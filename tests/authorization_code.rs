@@ -380,19 +380,11 @@ async fn the_token_endpoint_checks_every_part_of_the_code() {
     );
 
     // Codes a day past their expiry are forgotten when the next one is issued.
-    let before = authorization_code::Entity::find()
-        .all(&app.db)
-        .await
-        .unwrap()
-        .len();
+    let before = app.count::<authorization_code::Entity>().await;
     assert!(before >= 3);
     app.code(&alice, &client, None).await;
-    let after = authorization_code::Entity::find()
-        .all(&app.db)
-        .await
-        .unwrap();
     assert_eq!(
-        after.len(),
+        app.count::<authorization_code::Entity>().await,
         before - 1,
         "the two expired unused codes went, one came"
     );
@@ -494,13 +486,7 @@ async fn the_consent_answer_must_come_from_the_users_own_page() {
             .unwrap()
             .starts_with("/sign-in?next=%2Foauth%2Fauthorize%3F")
     );
-    assert!(
-        authorization_code::Entity::find()
-            .all(&app.db)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(app.count::<authorization_code::Entity>().await == 0);
 }
 
 #[tokio::test]

@@ -288,13 +288,7 @@ async fn removing_an_app_kills_its_tokens_and_its_key() {
     assert_eq!(app.me(&token).await.status(), 401);
     let (status, code) = error_code(app.client_credentials(&registered).await).await;
     assert_eq!((status, code.as_str()), (401, "invalid_client"));
-    assert!(
-        token_grant::Entity::find()
-            .all(&app.db)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(app.count::<token_grant::Entity>().await == 0);
 }
 
 #[tokio::test]
@@ -329,6 +323,14 @@ async fn an_app_revokes_its_own_tokens_only() {
         assert_eq!(response.status(), 200);
     }
     assert_eq!(app.me(&token).await.status(), 401);
+    // A revocation that names no token is malformed.
+    let response = app
+        .app_post(
+            "/oauth/revoke",
+            format!("client_id={}&client_secret={}", owner.key, owner.secret),
+        )
+        .await;
+    assert_eq!(error_code(response).await, (400, "invalid_request".into()));
 }
 
 #[tokio::test]

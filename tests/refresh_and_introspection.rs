@@ -31,14 +31,7 @@ async fn a_refresh_token_works_once_and_a_replay_revokes_the_grant() {
     // The grant now holds the new pair only.
     assert_eq!(app.me(field(&first, "access_token")).await.status(), 401);
     assert_eq!(app.me(field(&second, "access_token")).await.status(), 200);
-    assert_eq!(
-        token_grant::Entity::find()
-            .all(&app.db)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(app.count::<token_grant::Entity>().await, 1);
 
     // The dead refresh token, presented again, kills the whole grant.
     let replay = app.refresh(&client, field(&first, "refresh_token")).await;
@@ -46,13 +39,7 @@ async fn a_refresh_token_works_once_and_a_replay_revokes_the_grant() {
     assert_eq!(app.me(field(&second, "access_token")).await.status(), 401);
     let after = app.refresh(&client, field(&second, "refresh_token")).await;
     assert_eq!(error_code(after).await, (400, "invalid_grant".into()));
-    assert!(
-        token_grant::Entity::find()
-            .all(&app.db)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(app.count::<token_grant::Entity>().await == 0);
 }
 
 #[tokio::test]
@@ -182,14 +169,7 @@ async fn retired_refresh_tokens_are_forgotten_once_they_would_have_expired() {
         .json()
         .await
         .unwrap();
-    assert_eq!(
-        retired_refresh::Entity::find()
-            .all(&app.db)
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(app.count::<retired_refresh::Entity>().await, 1);
     retired_refresh::Entity::update_many()
         .col_expr(retired_refresh::Column::ExpiresAt, Expr::value(1))
         .exec(&app.db)

@@ -1,13 +1,13 @@
 //! The caller's grants of an App: listed and removed only where `account_id` is the caller's.
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::{AccessTokenPage, AccessTokenRow, PAGE_SIZE};
-use crate::domain::AppKey;
+use crate::apps::{self, service::Standing};
 use crate::error::AppError;
-use crate::server::entities::{account, app, token_grant};
+use crate::oauth::grants;
+use crate::server::entities::{app, token_grant};
 use crate::server::{AppState, now, utc_rfc3339};
 use crate::session::service::Caller;
 
@@ -22,7 +22,10 @@ pub async fn list(
     page: u64,
 ) -> Result<AccessTokenPage, AppError> {
     let app = find_app(&state.db, caller, key).await?;
-    let query = token_grant::Entity::find().filter(live_of(app.id, caller.account.id));
+    let query = token_grant::Entity::find()
+        .filter(token_grant::Column::AppId.eq(app.id))
+        .filter(token_grant::Column::AccountId.eq(caller.account.id))
+        .filter(grants::is_live(now()));
     let total = query.clone().count(&state.db).await?;
     let rows = query
         .order_by_desc(token_grant::Column::CreatedAt)
@@ -76,20 +79,6 @@ pub async fn remove(
     Ok(removed)
 }
 
-/// A grant of `app_id` for `account_id` that can still be used: its access token or its
-/// refresh token is unexpired.
-pub fn live_of(app_id: i64, account_id: i64) -> Condition {
-    let at = now();
-    Condition::all()
-        .add(token_grant::Column::AppId.eq(app_id))
-        .add(token_grant::Column::AccountId.eq(account_id))
-        .add(
-            Condition::any()
-                .add(token_grant::Column::AccessExpiresAt.gt(at))
-                .add(token_grant::Column::RefreshExpiresAt.gt(at)),
-        )
-}
-
 /// The live App `key`, when the caller manages it (in scope) or holds a grant of it:
 /// 404 for no such App, 403 for an App the caller has nothing to do with.
 async fn find_app(
@@ -97,27 +86,10 @@ async fn find_app(
     caller: &Caller,
     key: &str,
 ) -> Result<app::Model, AppError> {
-    let not_found = || AppError::NotFound("There is no App with this key.".into());
-    let key = AppKey::parse(key).map_err(|_| not_found())?;
-    let (found, owner) = app::Entity::find()
-        .find_also_related(account::Entity)
-        .filter(app::Column::Key.eq(key.as_str()))
-        .filter(app::Column::RemovedAt.is_null())
-        .one(db)
-        .await?
-        .ok_or_else(not_found)?;
-    if owner.is_some_and(|owner| caller.has_in_scope(&owner)) {
-        return Ok(found);
-    }
-    let holds = token_grant::Entity::find()
-        .filter(token_grant::Column::AppId.eq(found.id))
-        .filter(token_grant::Column::AccountId.eq(caller.account.id))
-        .count(db)
-        .await?;
-    if holds == 0 {
-        return Err(AppError::Forbidden(
+    match apps::service::standing(db, caller, key).await? {
+        (_, Standing::Outside) => Err(AppError::Forbidden(
             "This App is outside your scope and holds no authorization of yours.".into(),
-        ));
+        )),
+        (app, _) => Ok(app),
     }
-    Ok(found)
 }

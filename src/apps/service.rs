@@ -209,6 +209,16 @@ pub async fn set_status(
 /// Removes the Apps with `keys`, all or none: each becomes a tombstone that keeps its key.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id, count = keys.len()))]
 pub async fn remove(state: &AppState, caller: &Caller, keys: &[String]) -> Result<u64, AppError> {
+    check_selection(keys)?;
+    let mut apps = Vec::with_capacity(keys.len());
+    for key in keys {
+        apps.push(find_manageable(&state.db, caller, key).await?.0);
+    }
+    remove_found(state, apps).await
+}
+
+/// Refuses a Remove Selected that names no App, or more than [`MAX_REMOVED_AT_ONCE`].
+pub fn check_selection(keys: &[String]) -> Result<(), AppError> {
     if keys.is_empty() {
         return Err(AppError::invalid("keys", "Select at least one App."));
     }
@@ -218,10 +228,12 @@ pub async fn remove(state: &AppState, caller: &Caller, keys: &[String]) -> Resul
             format!("Remove at most {MAX_REMOVED_AT_ONCE} Apps at once."),
         ));
     }
-    let mut apps = Vec::with_capacity(keys.len());
-    for key in keys {
-        apps.push(find_manageable(&state.db, caller, key).await?.0);
-    }
+    Ok(())
+}
+
+/// Turns `apps` (already checked to be the caller's to remove) into tombstones in one
+/// transaction, giving their owners' slots back.
+pub async fn remove_found(state: &AppState, apps: Vec<app::Model>) -> Result<u64, AppError> {
     let removed = state
         .db
         .transaction::<_, u64, AppError>(|txn| {
@@ -293,6 +305,50 @@ async fn release_slots(
     Ok(())
 }
 
+/// How the caller stands toward an App.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Its registering account is in the caller's scope: the caller manages it.
+    InScope,
+    /// Outside the scope, but it holds a grant of the caller's.
+    Authorized,
+    /// Neither.
+    Outside,
+}
+
+/// The live App with `key` and its registering account; 404 when there is no such App.
+pub async fn find_live(
+    db: &impl ConnectionTrait,
+    key: &str,
+) -> Result<(app::Model, Option<account::Model>), AppError> {
+    let not_found = || AppError::NotFound("There is no App with this key.".into());
+    let key = AppKey::parse(key).map_err(|_| not_found())?;
+    app::Entity::find()
+        .find_also_related(account::Entity)
+        .filter(app::Column::Key.eq(key.as_str()))
+        .filter(app::Column::RemovedAt.is_null())
+        .one(db)
+        .await?
+        .ok_or_else(not_found)
+}
+
+/// The live App with `key` and how the caller stands toward it; 404 when there is none.
+pub async fn standing(
+    db: &impl ConnectionTrait,
+    caller: &Caller,
+    key: &str,
+) -> Result<(app::Model, Standing), AppError> {
+    let (app, owner) = find_live(db, key).await?;
+    let standing = if owner.is_some_and(|owner| caller.has_in_scope(&owner)) {
+        Standing::InScope
+    } else if grants::held_by(db, app.id, caller.account.id).await? {
+        Standing::Authorized
+    } else {
+        Standing::Outside
+    };
+    Ok((app, standing))
+}
+
 /// The live App with `key` and its registering account, when that account is in the
 /// caller's scope: 404 when there is no such App, 403 when it is someone else's.
 pub async fn find_manageable(
@@ -300,17 +356,8 @@ pub async fn find_manageable(
     caller: &Caller,
     key: &str,
 ) -> Result<(app::Model, Option<account::Model>), AppError> {
-    let not_found = || AppError::NotFound("There is no App with this key.".into());
-    let key = AppKey::parse(key).map_err(|_| not_found())?;
-    let (app, owner) = app::Entity::find()
-        .find_also_related(account::Entity)
-        .filter(app::Column::Key.eq(key.as_str()))
-        .filter(app::Column::RemovedAt.is_null())
-        .one(db)
-        .await?
-        .ok_or_else(not_found)?;
-    match &owner {
-        Some(owner) if caller.has_in_scope(owner) => Ok((app, Some(owner.clone()))),
+    match find_live(db, key).await? {
+        (app, Some(owner)) if caller.has_in_scope(&owner) => Ok((app, Some(owner))),
         _ => Err(AppError::Forbidden(
             "This App was registered by an account outside your scope.".into(),
         )),

@@ -8,9 +8,11 @@ use sea_orm::{
 use super::{
     MAX_FILTER_LENGTH, ManagedAppPage, ManagedAppRow, ManagedSort, PAGE_SIZE, RemovedManagedApps,
 };
-use crate::apps::MAX_REMOVED_AT_ONCE;
-use crate::domain::{ApiKind, AppKey, Homepage};
+use crate::accounts::ScopePath;
+use crate::apps::{self, service::Standing};
+use crate::domain::{ApiKind, Homepage};
 use crate::error::AppError;
+use crate::oauth::grants;
 use crate::server::entities::{account, app, token_grant};
 use crate::server::{AppState, now, utc_rfc3339};
 use crate::session::service::Caller;
@@ -132,7 +134,7 @@ pub async fn list(
         .map(|found| ManagedAppRow {
             manageable: found
                 .owner_scope
-                .is_some_and(|owner| owner.starts_with(scope.as_str())),
+                .is_some_and(|owner| scope.contains(&ScopePath::from_stored(owner))),
             homepage: Homepage::from_stored(found.homepage.clone()).display(),
             homepage_href: found.homepage,
             key: found.key,
@@ -158,48 +160,24 @@ pub async fn remove(
     caller: &Caller,
     keys: &[String],
 ) -> Result<RemovedManagedApps, AppError> {
-    if keys.is_empty() {
-        return Err(AppError::invalid("keys", "Select at least one App."));
-    }
-    if keys.len() > MAX_REMOVED_AT_ONCE {
-        return Err(AppError::invalid(
-            "keys",
-            format!("Remove at most {MAX_REMOVED_AT_ONCE} Apps at once."),
-        ));
-    }
-    let not_found = || AppError::NotFound("There is no App with this key.".into());
-    let scope = caller.scope();
+    apps::service::check_selection(keys)?;
     let (mut in_scope, mut authorized) = (Vec::new(), Vec::new());
     for key in keys {
-        let key = AppKey::parse(key).map_err(|_| not_found())?;
-        let (found, owner) = app::Entity::find()
-            .find_also_related(account::Entity)
-            .filter(app::Column::Key.eq(key.as_str()))
-            .filter(app::Column::RemovedAt.is_null())
-            .one(&state.db)
-            .await?
-            .ok_or_else(not_found)?;
-        if owner.is_some_and(|owner| owner.scope_path.starts_with(scope.as_str())) {
-            in_scope.push(found.key);
-        } else if token_grant::Entity::find()
-            .filter(token_grant::Column::AppId.eq(found.id))
-            .filter(token_grant::Column::AccountId.eq(caller.account.id))
-            .count(&state.db)
-            .await?
-            > 0
-        {
-            authorized.push(found.id);
-        } else {
-            return Err(AppError::Forbidden(
-                "One of these Apps is outside your scope and holds no authorization of yours."
-                    .into(),
-            ));
+        match apps::service::standing(&state.db, caller, key).await? {
+            (app, Standing::InScope) => in_scope.push(app),
+            (app, Standing::Authorized) => authorized.push(app.id),
+            (_, Standing::Outside) => {
+                return Err(AppError::Forbidden(
+                    "One of these Apps is outside your scope and holds no authorization of yours."
+                        .into(),
+                ));
+            }
         }
     }
     let removed = if in_scope.is_empty() {
         0
     } else {
-        crate::apps::service::remove(state, caller, &in_scope).await?
+        apps::service::remove_found(state, in_scope).await?
     };
     let deauthorized = if authorized.is_empty() {
         0
@@ -221,7 +199,6 @@ pub async fn remove(
 /// `SELECT … FROM token_grant` where the grant is the caller's, of the App of the outer
 /// row, and live (SPEC §3): the select list is added by the caller of this function.
 fn live_grants_of(account_id: i64) -> SelectStatement {
-    let at = now();
     Query::select()
         .from(token_grant::Entity)
         .and_where(
@@ -229,13 +206,7 @@ fn live_grants_of(account_id: i64) -> SelectStatement {
                 .equals((app::Entity, app::Column::Id)),
         )
         .and_where(Expr::col((token_grant::Entity, token_grant::Column::AccountId)).eq(account_id))
-        .cond_where(
-            Condition::any()
-                .add(Expr::col((token_grant::Entity, token_grant::Column::AccessExpiresAt)).gt(at))
-                .add(
-                    Expr::col((token_grant::Entity, token_grant::Column::RefreshExpiresAt)).gt(at),
-                ),
-        )
+        .cond_where(grants::is_live(now()))
         .to_owned()
 }
 

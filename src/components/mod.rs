@@ -7,6 +7,7 @@ mod error_notice;
 mod field;
 mod local_time;
 mod pager;
+mod remove_selected;
 mod selection;
 mod tabs;
 
@@ -18,5 +19,6 @@ pub use error_notice::ErrorNotice;
 pub use field::{Field, field_id};
 pub use local_time::LocalTime;
 pub use pager::Pager;
+pub use remove_selected::RemoveSelected;
 pub use selection::{SelectAll, SelectRow};
 pub use tabs::{Tab, Tabs};

@@ -69,22 +69,18 @@ pub async fn show(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let params = match params::parse(query.unwrap_or_default().as_bytes()) {
-        Ok(params) => params,
-        Err(error) => return error_page(StatusCode::BAD_REQUEST, &error.description),
+    // Signed out, the user comes back to this very address.
+    let here = |_: &HashMap<String, String>| {
+        uri.path_and_query()
+            .map_or("/", |path| path.as_str())
+            .to_owned()
     };
-    let request = match validate(&state, &params).await {
-        Ok(request) => request,
-        Err(refusal) => return refused(&state, refusal),
+    let raw = query.unwrap_or_default();
+    let (_, request, caller) = match prepare(&state, raw.as_bytes(), &headers, here).await {
+        Ok(prepared) => prepared,
+        Err(response) => return response,
     };
-    let caller = match signed_in(&state, &headers).await {
-        Ok(Some(caller)) => caller,
-        Ok(None) => return to_sign_in(uri.path_and_query().map_or("/", |p| p.as_str())),
-        Err(_) => return refused(&state, Refusal::Fault),
-    };
-    let Some(form_token) = session::form_token(&headers, CONSENT_FORM) else {
-        return to_sign_in(uri.path_and_query().map_or("/", |p| p.as_str()));
-    };
+    let form_token = session::form_token(&headers, CONSENT_FORM).unwrap_or_default();
     let html = consent_page::render(ConsentView {
         app: &request.app,
         account: &caller.account,
@@ -97,18 +93,9 @@ pub async fn show(
 
 /// `POST /oauth/authorize`: the user's Allow or Deny from the consent page.
 pub async fn decide(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let params = match params::parse(&body) {
-        Ok(params) => params,
-        Err(error) => return error_page(StatusCode::BAD_REQUEST, &error.description),
-    };
-    let request = match validate(&state, &params).await {
-        Ok(request) => request,
-        Err(refusal) => return refused(&state, refusal),
-    };
-    let caller = match signed_in(&state, &headers).await {
-        Ok(Some(caller)) => caller,
-        Ok(None) => return to_sign_in(&authorize_path(&params)),
-        Err(_) => return refused(&state, Refusal::Fault),
+    let (params, request, caller) = match prepare(&state, &body, &headers, authorize_path).await {
+        Ok(prepared) => prepared,
+        Err(response) => return response,
     };
     let expected = session::form_token(&headers, CONSENT_FORM).unwrap_or_default();
     let presented = params.get("form_token").map(String::as_str).unwrap_or("");
@@ -146,6 +133,27 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, body: Byt
             ],
         ),
         _ => error_page(StatusCode::BAD_REQUEST, "Choose Allow or Deny."),
+    }
+}
+
+/// What both the page and its answer need: the parameters, the valid request, and the
+/// signed-in user. Otherwise the response to send: an error page, an error back to the
+/// App, or the sign-in page that comes back to `back(params)`.
+async fn prepare(
+    state: &AppState,
+    raw: &[u8],
+    headers: &HeaderMap,
+    back: impl FnOnce(&HashMap<String, String>) -> String,
+) -> Result<(HashMap<String, String>, AuthorizationRequest, Caller), Response> {
+    let params = params::parse(raw)
+        .map_err(|error| error_page(StatusCode::BAD_REQUEST, &error.description))?;
+    let request = validate(state, &params)
+        .await
+        .map_err(|refusal| refused(state, refusal))?;
+    match session::current_for(state, headers).await {
+        Ok(caller) => Ok((params, request, caller)),
+        Err(AppError::SignedOut) => Err(to_sign_in(&back(&params))),
+        Err(_) => Err(refused(state, Refusal::Fault)),
     }
 }
 
@@ -232,14 +240,6 @@ async fn validate(
     })
 }
 
-async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<Caller>, AppError> {
-    match session::current_for(state, headers).await {
-        Ok(caller) => Ok(Some(caller)),
-        Err(AppError::SignedOut) => Ok(None),
-        Err(error) => Err(error),
-    }
-}
-
 fn refused(state: &AppState, refusal: Refusal) -> Response {
     match refusal {
         Refusal::Page(status, message) => error_page(status, &message),
@@ -308,7 +308,7 @@ fn see_other(location: &str) -> Response {
             let mut response = StatusCode::SEE_OTHER.into_response();
             let headers = response.headers_mut();
             headers.insert(header::LOCATION, location);
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            super::no_store(headers);
             headers.insert(
                 header::REFERRER_POLICY,
                 HeaderValue::from_static("no-referrer"),
@@ -333,7 +333,7 @@ fn page(status: StatusCode, html: String) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    super::no_store(headers);
     headers.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),

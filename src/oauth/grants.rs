@@ -1,8 +1,11 @@
 //! Grants: issuing access (and refresh) tokens, checking them, and revoking them.
 //! Only SHA-256 hashes are stored; nothing is cached, so a revocation holds on every
 //! instance at the next request.
-use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, Set,
+};
 
 use super::RequestMeta;
 use crate::domain::ApiKind;
@@ -257,6 +260,29 @@ pub async fn check_access_token(
         app,
         account,
     })
+}
+
+/// A grant that can still be used (SPEC §3 "live"): its access token or its refresh token
+/// is unexpired at `at`. Columns are named with their table, so the condition also holds
+/// inside a subquery.
+pub fn is_live(at: i64) -> Condition {
+    Condition::any()
+        .add(Expr::col((token_grant::Entity, token_grant::Column::AccessExpiresAt)).gt(at))
+        .add(Expr::col((token_grant::Entity, token_grant::Column::RefreshExpiresAt)).gt(at))
+}
+
+/// Whether `account_id` holds any grant of the App `app_id`.
+pub async fn held_by(
+    db: &impl ConnectionTrait,
+    app_id: i64,
+    account_id: i64,
+) -> Result<bool, AppError> {
+    let held = token_grant::Entity::find()
+        .filter(token_grant::Column::AppId.eq(app_id))
+        .filter(token_grant::Column::AccountId.eq(account_id))
+        .count(db)
+        .await?;
+    Ok(held > 0)
 }
 
 /// Revokes every grant of the Apps with `app_ids`, for every user (Regenerate, removal).

@@ -2,7 +2,7 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
@@ -22,9 +22,7 @@ pub async fn introspect(
     match run(&state, &headers, &body).await {
         Ok(answer) => {
             let mut response = Json(answer).into_response();
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            super::no_store(response.headers_mut());
             response
         }
         Err(error) => error.into_response(),

@@ -19,6 +19,7 @@ pub use error::OAuthError;
 pub use request_meta::RequestMeta;
 
 use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::routing::{get, post};
 
 use crate::server::AppState;
@@ -43,4 +44,11 @@ pub fn routes() -> Router<AppState> {
             "/.well-known/oauth-authorization-server",
             get(metadata::metadata),
         )
+}
+
+/// Marks a response that carries tokens, codes or their facts as never to be cached
+/// (RFC 6749 §5.1): `Cache-Control: no-store` and, for HTTP/1.0 caches, `Pragma: no-cache`.
+pub fn no_store(headers: &mut HeaderMap) {
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
 }

@@ -7,7 +7,7 @@ use super::apps::apps_page_href;
 use super::console::use_account;
 use crate::apps::{AppPage, AppRow, PAGE_SIZE, RemoveApps, list_registered_apps};
 use crate::components::{
-    ApiSwitch, ConfirmDialog, ErrorNotice, LocalTime, Pager, SelectAll, SelectRow,
+    ApiSwitch, ErrorNotice, LocalTime, Pager, RemoveSelected, SelectAll, SelectRow,
 };
 use crate::domain::{AccountLevel, ApiKind};
 
@@ -37,20 +37,21 @@ pub fn AppRegistration(api: ApiKind) -> impl IntoView {
         api.track();
         page.set(0);
     });
-    let confirm = RwSignal::new(false);
     let remove_error = Signal::derive(move || remove.value().get().and_then(Result::err));
     let add_href = move || format!("/apps/new?api={}", api.get().as_str());
     view! {
         <ApiSwitch id="registration-api" selected=api/>
         <div class="toolbar">
             <A href=add_href attr:class="button primary">"Add App"</A>
-            <button
-                type="button"
-                disabled=move || selected.with(BTreeSet::is_empty) || remove.pending().get()
-                on:click=move |_| confirm.set(true)
-            >
-                "Remove Selected"
-            </button>
+            <RemoveSelected
+                id="remove-apps"
+                selected
+                pending=remove.pending()
+                question=|count| format!(
+                    "Remove {count} App(s)? Every access token they hold stops working, and their keys are never used again."
+                )
+                on_confirm=Callback::new(move |keys| { remove.dispatch(RemoveApps { keys }); })
+            />
         </div>
         <ErrorNotice error=remove_error/>
         <p class="status" role="status">
@@ -67,21 +68,6 @@ pub fn AppRegistration(api: ApiKind) -> impl IntoView {
                 }
             })}
         </Transition>
-        <ConfirmDialog
-            id="remove-apps"
-            open=confirm
-            title="Remove Selected"
-            message=Signal::derive(move || format!(
-                "Remove {} App(s)? Every access token they hold stops working, and their keys are never used again.",
-                selected.with(BTreeSet::len)
-            ))
-            on_confirm=Callback::new(move |_| {
-                let keys: Vec<String> = selected.get_untracked().into_iter().collect();
-                if !keys.is_empty() {
-                    remove.dispatch(RemoveApps { keys });
-                }
-            })
-        />
     }
 }
 

@@ -11,7 +11,7 @@ use crate::apps_management::{
     ManagedAppPage, ManagedAppRow, ManagedSort, PAGE_SIZE, RemoveManagedApps, list_managed_apps,
 };
 use crate::components::{
-    ApiSwitch, ConfirmDialog, DescriptionHint, ErrorNotice, LocalTime, Pager, SelectAll, SelectRow,
+    ApiSwitch, DescriptionHint, ErrorNotice, LocalTime, Pager, RemoveSelected, SelectAll, SelectRow,
 };
 use crate::domain::ApiKind;
 use crate::error::AppError;
@@ -95,19 +95,20 @@ pub fn AppsManagement(api: ApiKind, filter: String) -> impl IntoView {
         }
     });
     keep_refreshing(refresh);
-    let confirm = RwSignal::new(false);
     let remove_error = Signal::derive(move || remove.value().get().and_then(Result::err));
     view! {
         <ApiSwitch id="management-api" selected=api/>
         <div class="toolbar">
             <FilterBox filter api/>
-            <button
-                type="button"
-                disabled=move || selected.with(BTreeSet::is_empty) || remove.pending().get()
-                on:click=move |_| confirm.set(true)
-            >
-                "Remove Selected"
-            </button>
+            <RemoveSelected
+                id="remove-managed-apps"
+                selected
+                pending=remove.pending()
+                question=|count| format!(
+                    "Remove {count} App(s)? Apps in your scope are removed with every access token; the others lose your authorization."
+                )
+                on_confirm=Callback::new(move |keys| { remove.dispatch(RemoveManagedApps { keys }); })
+            />
         </div>
         <ErrorNotice error=remove_error/>
         <ErrorNotice error=Signal::derive(move || status_error.get())/>
@@ -131,21 +132,6 @@ pub fn AppsManagement(api: ApiKind, filter: String) -> impl IntoView {
             })}
         </Transition>
         <AccessTokensDialog tokens_of on_changed=Callback::new(move |_| refresh.update(|n| *n += 1))/>
-        <ConfirmDialog
-            id="remove-managed-apps"
-            open=confirm
-            title="Remove Selected"
-            message=Signal::derive(move || format!(
-                "Remove {} App(s)? Apps in your scope are removed with every access token; the others lose your authorization.",
-                selected.with(BTreeSet::len)
-            ))
-            on_confirm=Callback::new(move |_| {
-                let keys: Vec<String> = selected.get_untracked().into_iter().collect();
-                if !keys.is_empty() {
-                    remove.dispatch(RemoveManagedApps { keys });
-                }
-            })
-        />
     }
 }
 

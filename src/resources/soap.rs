@@ -216,7 +216,7 @@ fn xml_response(status: StatusCode, xml: String) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/xml; charset=utf-8"),
     );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    crate::oauth::no_store(headers);
     response
 }
 

@@ -57,6 +57,16 @@ impl TestApp {
         Self { url, db, dir }
     }
 
+    /// How many rows the table of `E` holds.
+    pub async fn count<E>(&self) -> u64
+    where
+        E: sea_orm::EntityTrait,
+        E::Model: Send + Sync,
+    {
+        use sea_orm::PaginatorTrait;
+        E::find().count(&self.db).await.expect("counting rows")
+    }
+
     /// The server's data folder (the SQLite file, the key file).
     pub fn data_dir(&self) -> &std::path::Path {
         self.dir.path()
