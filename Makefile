@@ -12,6 +12,7 @@ export PATH := $(TOOLS)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := 0.2.130
 BINARYEN_VERSION := 132.0.0
+OHA_VERSION := 1.16.0
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
@@ -23,7 +24,7 @@ E2E_ADDR := 127.0.0.1:3107
 E2E_DATA := $(CACHE)/e2e-data
 E2E_ADMIN_PASSWORD := e2e-admin-password
 
-.PHONY: run test tools browser postgres fmt-check clippy test-sqlite test-postgres end2end
+.PHONY: run test bench tools load-tool browser postgres fmt-check clippy test-sqlite test-postgres end2end
 
 ## Build in release mode and serve on the embedded SQLite database at http://127.0.0.1:3000.
 run: tools
@@ -31,6 +32,16 @@ run: tools
 
 ## Format check, clippy (server and wasm32), Rust tests on SQLite and PostgreSQL, Playwright.
 test: tools browser postgres fmt-check clippy test-sqlite test-postgres end2end
+
+## Release build, fresh SQLite database, load from oha; a table and bench/results/latest.json.
+## With DATABASE_URL (PostgreSQL), rows 2-4 run again on a new database on that server.
+bench: tools load-tool
+	cargo leptos build --release
+	python3 bench/run.py
+
+load-tool:
+	@oha --version 2>/dev/null | grep -q "$(OHA_VERSION)" \
+		|| cargo install oha --version $(OHA_VERSION) --locked
 
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \

@@ -1,6 +1,6 @@
-//! Every App server function, called as each account level, as an account outside the App's
-//! scope, and signed out: allowed or refused with the right status. One table. (The
-//! accounts' own functions have theirs in `tests/accounts.rs`.)
+//! Every server function and every console page, called as each account level, as an account
+//! outside the owner's scope, and signed out: allowed or refused with the right status. One
+//! table per kind. (Finer account rules, such as levels, are in `tests/accounts.rs`.)
 #![cfg(feature = "ssr")]
 
 mod common;
@@ -121,29 +121,47 @@ const ROWS: &[Row] = &[
     },
 ];
 
+/// The accounts of [`CALLERS`] (the owner's id among them) and a client signed in as each.
+struct Callers {
+    owner: i64,
+    clients: Vec<reqwest::Client>,
+}
+
+impl Callers {
+    async fn new(app: &TestApp) -> Self {
+        let admin = app.admin().await;
+        let provider = app
+            .create_account(&admin, "provider", "service_provider", None)
+            .await;
+        let owner = app
+            .create_account(&admin, "owner", "organization", Some(provider))
+            .await;
+        app.create_account(&admin, "user", "user", Some(owner))
+            .await;
+        app.create_account(&admin, "stranger", "service_provider", None)
+            .await;
+        let mut clients = Vec::new();
+        for caller in CALLERS {
+            clients.push(match caller {
+                "admin" => app.admin().await,
+                "anonymous" => app.client(),
+                login => app.signed_in(login, "password-123").await,
+            });
+        }
+        Self { owner, clients }
+    }
+
+    fn owner_client(&self) -> &reqwest::Client {
+        &self.clients[2]
+    }
+}
+
 #[tokio::test]
 async fn every_server_function_checks_rights_on_the_server() {
     let app = TestApp::spawn().await;
-    let admin = app.admin().await;
-    let provider = app
-        .create_account(&admin, "provider", "service_provider", None)
-        .await;
-    let owner = app
-        .create_account(&admin, "owner", "organization", Some(provider))
-        .await;
-    app.create_account(&admin, "user", "user", Some(owner))
-        .await;
-    app.create_account(&admin, "stranger", "service_provider", None)
-        .await;
-    let mut clients = Vec::new();
-    for caller in CALLERS {
-        clients.push(match caller {
-            "admin" => app.admin().await,
-            "anonymous" => app.client(),
-            login => app.signed_in(login, "password-123").await,
-        });
-    }
-    let owner_client = &clients[2];
+    let callers = Callers::new(&app).await;
+    let clients = &callers.clients;
+    let owner_client = callers.owner_client();
     let shared_key = app.oauth_app(owner_client, "unified", &[]).await.key;
 
     let mut failures = Vec::new();
@@ -197,6 +215,101 @@ async fn every_server_function_checks_rights_on_the_server() {
                 "update_app as {caller}: {status}, expected {}",
                 IN_SCOPE_ONLY[index]
             ));
+        }
+    }
+    // Accounts: creating a User below the owner, and removing one, need the owner in scope.
+    let admin = &clients[0];
+    for (index, caller) in CALLERS.iter().enumerate() {
+        let login = format!("new-by-{caller}");
+        let parent = callers.owner.to_string();
+        let created = app
+            .call(
+                &clients[index],
+                "create_account",
+                &[
+                    ("form[login]", login.as_str()),
+                    ("form[name]", "New user"),
+                    ("form[password]", "password-123"),
+                    ("form[level]", "user"),
+                    ("form[parent]", parent.as_str()),
+                ],
+            )
+            .await
+            .status()
+            .as_u16();
+        let doomed = app
+            .create_account(
+                admin,
+                &format!("doomed-{caller}"),
+                "user",
+                Some(callers.owner),
+            )
+            .await
+            .to_string();
+        let removed = app
+            .call(
+                &clients[index],
+                "remove_account",
+                &[("id", doomed.as_str())],
+            )
+            .await
+            .status()
+            .as_u16();
+        for (function, status) in [("create_account", created), ("remove_account", removed)] {
+            if status != IN_SCOPE_ONLY[index] {
+                failures.push(format!(
+                    "{function} as {caller}: {status}, expected {}",
+                    IN_SCOPE_ONLY[index]
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// A console page as each caller: 200, a refusal with its status, or (signed out) a redirect
+/// to the sign-in page.
+#[tokio::test]
+async fn every_console_page_checks_rights_on_the_server() {
+    let app = TestApp::spawn().await;
+    let callers = Callers::new(&app).await;
+    let key = app
+        .oauth_app(callers.owner_client(), "unified", &[])
+        .await
+        .key;
+    let edit = format!("/apps/{key}");
+    let any_signed_in = [200, 200, 200, 200, 200, 302];
+    let pages: [(&str, [u16; 6]); 7] = [
+        ("/", any_signed_in),
+        ("/apps?tab=registration&api=unified", any_signed_in),
+        ("/apps?tab=management&api=system", any_signed_in),
+        ("/apps/new", any_signed_in),
+        ("/accounts", any_signed_in),
+        (&edit, [200, 200, 200, 403, 403, 302]),
+        (
+            "/apps/no-such-app-key-0000000000000",
+            [404, 404, 404, 404, 404, 302],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (path, expected) in pages {
+        for (index, caller) in CALLERS.iter().enumerate() {
+            let response = callers.clients[index]
+                .get(format!("{}{path}", app.url))
+                .header("accept", "text/html")
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let location = response.headers().get("location").cloned();
+            if status != expected[index] {
+                failures.push(format!(
+                    "{path} as {caller}: {status}, expected {}",
+                    expected[index]
+                ));
+            } else if status == 302 && location.as_ref().is_none_or(|l| l != "/sign-in") {
+                failures.push(format!("{path} as {caller}: redirected to {location:?}"));
+            }
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");

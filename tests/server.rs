@@ -14,6 +14,15 @@ async fn healthz_answers_when_the_database_does() {
 }
 
 #[tokio::test]
+async fn livez_answers_and_carries_the_common_headers() {
+    let app = TestApp::spawn().await;
+    let response = reqwest::get(format!("{}/livez", app.url)).await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(response.text().await.unwrap(), "ok");
+}
+
+#[tokio::test]
 async fn an_oversized_body_is_refused_with_413() {
     let app = TestApp::spawn_with(&[("APPWARD_MAX_BODY_BYTES", "1024")]).await;
     let body = format!("login=admin&password={}", "x".repeat(4096));

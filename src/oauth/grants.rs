@@ -219,13 +219,17 @@ pub async fn check_access_token(
 ) -> Result<TokenHolder, TokenRefusal> {
     let digest = crypto::token_digest(token.trim());
     let at = now();
+    // One query: the grant with its App and its account.
     let found = token_grant::Entity::find()
         .filter(token_grant::Column::AccessHash.eq(digest))
         .find_also_related(app::Entity)
+        .find_also_related(account::Entity)
         .one(&state.db)
         .await?;
-    let (grant, app) = match found {
-        Some((grant, Some(app))) if app.removed_at.is_none() => (grant, app),
+    let (grant, app, account) = match found {
+        Some((grant, Some(app), Some(account))) if app.removed_at.is_none() => {
+            (grant, app, account)
+        }
         _ => return Err(TokenRefusal::Denied("The access token is not valid.")),
     };
     if grant.access_expires_at <= at {
@@ -244,10 +248,6 @@ pub async fn check_access_token(
             }
         }));
     }
-    let account = account::Entity::find_by_id(grant.account_id)
-        .one(&state.db)
-        .await?
-        .ok_or(TokenRefusal::Denied("The access token is not valid."))?;
     if at - grant.last_used_at >= TOUCH_INTERVAL {
         token_grant::Entity::update_many()
             .col_expr(token_grant::Column::LastUsedAt, Expr::value(at))

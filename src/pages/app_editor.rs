@@ -72,11 +72,14 @@ pub fn EditAppPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match app.await {
                     Ok(details) => view! { <AppEditor details/> }.into_any(),
-                    Err(error) => view! {
+                    Err(error) => {
+                        super::set_page_status(error.status());
+                        view! {
                         <h1>"Edit App"</h1>
                         <p class="error" role="alert">{error.to_string()}</p>
                         <A href="/apps?tab=registration">"Back to App Registration"</A>
-                    }.into_any(),
+                    }.into_any()
+                    }
                 }
             })}
         </Suspense>

@@ -1,4 +1,6 @@
 //! One module per page of the console.
+use leptos::prelude::*;
+
 mod access_tokens_dialog;
 mod accounts;
 mod app_editor;
@@ -17,3 +19,17 @@ pub use console::Console;
 pub use home::HomePage;
 pub use not_found::NotFound;
 pub use sign_in::SignInPage;
+
+/// On the server, gives the page being rendered the HTTP status `status` (a refusal or a
+/// missing thing is not a 200, even as a page); in the browser, nothing.
+pub fn set_page_status(status: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(status),
+    ) {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}

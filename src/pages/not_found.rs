@@ -6,10 +6,7 @@ use leptos_router::components::A;
 /// Answers 404 on the server and tells the user where to go.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(axum::http::StatusCode::NOT_FOUND);
-    }
+    super::set_page_status(404);
     view! {
         <Title text="Not found"/>
         <main id="main" class="narrow">

@@ -38,6 +38,8 @@ pub struct Config {
     pub client_auth_attempts_per_minute: u32,
     /// `APPWARD_MAX_BODY_BYTES`: the largest request body accepted.
     pub max_body_bytes: usize,
+    /// `APPWARD_DB_POOL_SIZE`: the most database connections at once (else sized for the machine).
+    pub pool_size: Option<u32>,
 }
 
 /// A variable that is set but cannot be understood.
@@ -94,12 +96,35 @@ impl Config {
                 number,
             )?,
             max_body_bytes: parse(&lookup, "APPWARD_MAX_BODY_BYTES", "65536", number)?,
+            pool_size: lookup("APPWARD_DB_POOL_SIZE")
+                .map(|value| {
+                    number(value.trim()).map_err(|message| ConfigError {
+                        variable: "APPWARD_DB_POOL_SIZE",
+                        message,
+                    })
+                })
+                .transpose()?,
         })
     }
 
     /// Whether users reach the console over https (cookies are then `Secure`).
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// How many database connections the pool keeps at most: `APPWARD_DB_POOL_SIZE`, else
+    /// two per CPU for SQLite (one writer at a time; each connection is a thread) and four
+    /// per CPU for PostgreSQL (whose server does the work).
+    pub fn pool_size(&self) -> u32 {
+        if let Some(size) = self.pool_size {
+            return size;
+        }
+        let cpus = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
+        if self.database_url().starts_with("sqlite:") {
+            (cpus * 2).max(4)
+        } else {
+            (cpus * 4).max(8)
+        }
     }
 
     /// The database to use: `DATABASE_URL`, else the embedded SQLite file in the data folder.

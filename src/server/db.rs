@@ -17,9 +17,11 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
     }
     let mut options = ConnectOptions::new(url);
     options
-        .max_connections(16)
+        .max_connections(config.pool_size())
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(10))
+        // A ping before every query doubles the round trips; only idle connections get one.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false)
         // WAL lets readers run beside the writer; NORMAL survives a killed process.
         .map_sqlx_sqlite_opts(|opts| {

@@ -8,6 +8,9 @@ use appward::server::{self, Config};
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use std::collections::HashMap;
+use std::process::{Child, Command};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
 /// The password of `admin` in every test.
@@ -19,7 +22,10 @@ pub struct TestApp {
     pub url: String,
     /// The database the server uses, for checks and for setting up states.
     pub db: DatabaseConnection,
-    dir: TempDir,
+    dir: Arc<TempDir>,
+    env: HashMap<String, String>,
+    /// The server binary's process, when the server runs as one ([`TestApp::spawn_process`]).
+    process: Option<Child>,
 }
 
 impl TestApp {
@@ -28,33 +34,67 @@ impl TestApp {
         Self::spawn_with(&[]).await
     }
 
-    /// Starts a server with extra environment variables.
+    /// Starts a server in this process, with extra environment variables.
     pub async fn spawn_with(vars: &[(&str, &str)]) -> Self {
-        let dir = tempfile::tempdir().expect("temporary folder");
-        let mut env: HashMap<String, String> = HashMap::from([
-            ("APPWARD_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),
-            ("APPWARD_DATA_DIR".into(), dir.path().display().to_string()),
-            (
-                "LEPTOS_SITE_ROOT".into(),
-                dir.path().join("site").display().to_string(),
-            ),
-            ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
-        ]);
-        if let Some(url) = fresh_postgres_database().await {
-            env.insert("DATABASE_URL".into(), url);
-        }
-        for (name, value) in vars {
-            env.insert(name.to_string(), value.to_string());
-        }
-        let config = Config::from_lookup(|name| env.get(name).cloned()).expect("test config");
-        let state = server::start(config).await.expect("server starts");
+        let (dir, env) = test_env(vars).await;
+        let state = server::start(config(&env)).await.expect("server starts");
         let db = state.db.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let app =
             server::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
         tokio::spawn(async move { axum::serve(listener, app).await });
-        Self { url, db, dir }
+        Self {
+            url,
+            db,
+            dir: Arc::new(dir),
+            env,
+            process: None,
+        }
+    }
+
+    /// Starts the server binary as its own process (so that it can be killed, or run twice).
+    pub async fn spawn_process() -> Self {
+        let (dir, env) = test_env(&[]).await;
+        let (process, url) = start_process(&env).await;
+        let db = Database::connect(config(&env).database_url())
+            .await
+            .expect("the server's database");
+        Self {
+            url,
+            db,
+            dir: Arc::new(dir),
+            env,
+            process: Some(process),
+        }
+    }
+
+    /// A second server process on this one's database (and key), on its own port.
+    pub async fn another_instance(&self) -> Self {
+        let (process, url) = start_process(&self.env).await;
+        Self {
+            url,
+            db: self.db.clone(),
+            dir: Arc::clone(&self.dir),
+            env: self.env.clone(),
+            process: Some(process),
+        }
+    }
+
+    /// Kills the server process with SIGKILL: no shutdown, no flush.
+    pub fn kill(&mut self) {
+        if let Some(mut process) = self.process.take() {
+            process.kill().expect("SIGKILL sent");
+            process.wait().expect("the killed server reaped");
+        }
+    }
+
+    /// Starts the server process again on the same database, on a new port.
+    pub async fn restart(&mut self) {
+        self.kill();
+        let (process, url) = start_process(&self.env).await;
+        self.process = Some(process);
+        self.url = url;
     }
 
     /// How many rows the table of `E` holds.
@@ -300,6 +340,72 @@ fn encode(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A temporary data folder and the test configuration's environment over it (with a fresh
+/// PostgreSQL database when the tests run on PostgreSQL), `vars` added.
+async fn test_env(vars: &[(&str, &str)]) -> (TempDir, HashMap<String, String>) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut env: HashMap<String, String> = HashMap::from([
+        ("APPWARD_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),
+        ("APPWARD_DATA_DIR".into(), dir.path().display().to_string()),
+        (
+            "LEPTOS_SITE_ROOT".into(),
+            dir.path().join("site").display().to_string(),
+        ),
+        ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
+    ]);
+    if let Some(url) = fresh_postgres_database().await {
+        env.insert("DATABASE_URL".into(), url);
+    }
+    for (name, value) in vars {
+        env.insert(name.to_string(), value.to_string());
+    }
+    (dir, env)
+}
+
+fn config(env: &HashMap<String, String>) -> Config {
+    Config::from_lookup(|name| env.get(name).cloned()).expect("test config")
+}
+
+/// Starts the server binary with `env` on a free port; returns once `/livez` answers.
+async fn start_process(env: &HashMap<String, String>) -> (Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let mut process = Command::new(env!("CARGO_BIN_EXE_appward"))
+        .env_clear()
+        .envs(env)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("APPWARD_PUBLIC_URL", &url)
+        .env("RUST_LOG", "warn")
+        .spawn()
+        .expect("the server binary starts");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(response) = reqwest::get(format!("{url}/livez")).await
+            && response.status().is_success()
+        {
+            return (process, url);
+        }
+        if let Ok(Some(status)) = process.try_wait() {
+            panic!("the server process exited: {status}");
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the server did not answer in 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// A new, empty PostgreSQL database on the server named by `APPWARD_TEST_DATABASE_URL`.

@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""`make bench`: load Appward's release build on a fresh SQLite database (and on PostgreSQL
+when DATABASE_URL is given) with oha, print one table, write bench/results/latest.json.
+
+Everything the load needs is created through the real endpoints: the Administrator signs in,
+registers a trusted App and an account that registers 1,000 Apps. Only the 1,000,000 grants of
+row 5 are written straight into the SQLite file (through the endpoint they would take minutes).
+"""
+import gzip
+import http.cookiejar
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TARGET = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
+SERVER = os.path.join(TARGET, "release", "appward")
+WASM = os.path.join(ROOT, "target", "site", "pkg", "appward.wasm")
+RESULTS = os.path.join(ROOT, "bench", "results", "latest.json")
+ADMIN_PASSWORD = "bench-admin-password"
+OWNER_PASSWORD = "bench-owner-password"
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = 64
+MANAGED_APPS = 1000
+STORED_GRANTS = 1_000_000
+RENDERS = 200
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One release server process on a data folder (or DATABASE_URL), on a free port."""
+
+    def __init__(self, data_dir, database_url=None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ)
+        env.update(
+            LEPTOS_SITE_ADDR=f"127.0.0.1:{self.port}",
+            LEPTOS_SITE_ROOT=os.path.join(ROOT, "target", "site"),
+            APPWARD_DATA_DIR=data_dir,
+            APPWARD_ADMIN_PASSWORD=ADMIN_PASSWORD,
+            APPWARD_PUBLIC_URL=self.url,
+            DATABASE_URL=database_url or "",
+            RUST_LOG=os.environ.get("RUST_LOG", "warn"),
+        )
+        self.log = open(os.path.join(data_dir, "server.log"), "ab")
+        self.process = subprocess.Popen([SERVER], env=env, stdout=self.log, stderr=self.log)
+        self.peak_rss_kb = 0
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/livez", timeout=1).read()
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    sys.exit(f"the server exited; see {self.log.name}")
+                time.sleep(0.1)
+        sys.exit("the server did not start within 60 s")
+
+    def peak_rss(self):
+        """VmHWM: the highest resident set size the process has had so far, in KB."""
+        with open(f"/proc/{self.process.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    self.peak_rss_kb = max(self.peak_rss_kb, int(line.split()[1]))
+        return self.peak_rss_kb
+
+    def stop(self):
+        self.peak_rss()
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+class Browser:
+    """A cookie-keeping client calling server functions as the hydrated console does."""
+
+    def __init__(self, url):
+        self.url = url
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def call(self, name, fields):
+        body = urllib.parse.urlencode(fields).encode()
+        request = urllib.request.Request(
+            f"{self.url}/api/{name}",
+            data=body,
+            headers={"content-type": "application/x-www-form-urlencoded",
+                     "sec-fetch-site": "same-origin"},
+        )
+        with self.opener.open(request) as response:
+            return json.loads(response.read() or b"null")
+
+    def sign_in(self, login, password):
+        self.call("sign_in", {"login": login, "password": password})
+        return self
+
+    def cookie_header(self):
+        return "; ".join(f"{c.name}={c.value}" for c in self.cookies)
+
+
+def app_form(name, trusted):
+    form = {
+        "form[name]": name,
+        "form[description]": f"{name}: an App registered by the benchmark",
+        "form[homepage]": "https://example.com/",
+        "form[image_url]": "",
+        "form[admin_email]": "bench@example.com",
+        "form[admin_phone]": "",
+        "form[redirect_url]": "https://example.com/callback",
+    }
+    if trusted:
+        form["form[trusted]"] = "on"
+    return form
+
+
+def seed(server):
+    """The trusted App (the Administrator's) and its first token, then the owner of 1,000 Apps."""
+    admin = Browser(server.url).sign_in("admin", ADMIN_PASSWORD)
+    created = admin.call("create_app", {"api": "unified", **app_form("Bench", True)})
+    app = {"key": created["app"]["key"], "secret": created["secret"]}
+    token = post_form(server.url + "/oauth/token", {
+        "grant_type": "client_credentials",
+        "client_id": app["key"], "client_secret": app["secret"],
+    })["access_token"]
+    owner = admin.call("create_account", {
+        "form[login]": "owner", "form[name]": "Owner of 1000 Apps",
+        "form[password]": OWNER_PASSWORD, "form[level]": "organization", "form[parent]": "",
+    })
+    browser = Browser(server.url).sign_in("owner", OWNER_PASSWORD)
+    return app, token, owner["id"], browser
+
+
+def register_managed_apps(browser):
+    started = time.time()
+    for number in range(1, MANAGED_APPS + 1):
+        browser.call("create_app", {"api": "unified", **app_form(f"App {number:04}", False)})
+    return time.time() - started
+
+
+def post_form(url, fields):
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode())
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())
+
+
+def oha(url, method="GET", body=None, headers=(), connections=CONNECTIONS, duration=DURATION,
+        requests=None):
+    command = ["oha", "--no-tui", "--output-format", "json", "-w", "-c", str(connections),
+               "-m", method, url]
+    command += ["-n", str(requests)] if requests else ["-z", duration]
+    for header in headers:
+        command += ["-H", header]
+    if body is not None:
+        command += ["-d", body, "-H", "content-type: application/x-www-form-urlencoded"]
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    report = json.loads(out)
+    statuses = report.get("statusCodeDistribution", {})
+    errors = sum(report.get("errorDistribution", {}).values())
+    errors += sum(n for code, n in statuses.items() if not code.startswith("2"))
+    percentiles = report["latencyPercentiles"]
+    return {
+        "requests_per_second": round(report["summary"]["requestsPerSec"], 1),
+        "p50_ms": round(percentiles["p50"] * 1000, 2),
+        "p99_ms": round(percentiles["p99"] * 1000, 2),
+        "requests": sum(statuses.values()) + sum(report.get("errorDistribution", {}).values()),
+        "errors": errors,
+        "statuses": statuses,
+    }
+
+
+def oauth_rows(server, app, token, prefix=""):
+    """Rows 2–4: client credentials, /uapi/v1/me, introspection."""
+    credentials = urllib.parse.urlencode({
+        "grant_type": "client_credentials",
+        "client_id": app["key"], "client_secret": app["secret"],
+    })
+    introspection = urllib.parse.urlencode({
+        "token": token, "client_id": app["key"], "client_secret": app["secret"],
+    })
+    return [
+        (prefix + "POST /oauth/token (client credentials)",
+         oha(server.url + "/oauth/token", "POST", credentials)),
+        (prefix + "GET /uapi/v1/me",
+         oha(server.url + "/uapi/v1/me", headers=[f"authorization: Bearer {token}"])),
+        (prefix + "POST /oauth/introspect",
+         oha(server.url + "/oauth/introspect", "POST", introspection)),
+    ]
+
+
+def store_grants(data_dir, count):
+    """Writes `count` grants of the 1,000 Apps straight into the SQLite file, as if issued."""
+    started = time.time()
+    db = sqlite3.connect(os.path.join(data_dir, "appward.db"), timeout=30)
+    now = int(time.time())
+    apps = [row[0] for row in db.execute("SELECT id FROM app ORDER BY id")]
+    accounts = [row[0] for row in db.execute("SELECT id FROM account ORDER BY id")]
+    db.execute(
+        """
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+        INSERT INTO token_grant (app_id, account_id, kind, access_hash, access_expires_at,
+            refresh_hash, refresh_expires_at, created_at, last_used_at, user_agent, client_addr)
+        SELECT ? + (i % ?), ? + (i % ?), 'authorization_code',
+            lower(hex(randomblob(32))), ? + (i % 7200) - 3600,
+            lower(hex(randomblob(32))), ? + 2592000 - (i % 86400),
+            ? - (i % 86400), ? - (i % 3600), 'bench/1.0', '127.0.0.1'
+        FROM n
+        """,
+        (count, apps[0], len(apps), accounts[0], len(accounts), now, now, now, now),
+    )
+    db.commit()
+    db.close()
+    return time.time() - started
+
+
+def ssr_row(server, browser):
+    """Row 6: the Apps Management tab rendered on the server, one connection."""
+    return oha(server.url + "/apps?tab=management&api=unified",
+               headers=[f"cookie: {browser.cookie_header()}"], connections=1, requests=RENDERS)
+
+
+def wasm_size():
+    with open(WASM, "rb") as wasm:
+        raw = wasm.read()
+    return {"raw_bytes": len(raw), "gzip_bytes": len(gzip.compress(raw, 9))}
+
+
+def machine():
+    model = "unknown"
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {"cpus": os.cpu_count(), "cpu": model, "kernel": platform.release(),
+            "oha": subprocess.run(["oha", "--version"], capture_output=True, text=True)
+            .stdout.strip()}
+
+
+def fresh_postgres_database(url):
+    """A new, empty database beside the one DATABASE_URL names; dropped at the end."""
+    name = f"appward_bench_{os.getpid()}"
+    subprocess.run(["psql", url, "-qc", f"CREATE DATABASE {name}"], check=True)
+    parts = urllib.parse.urlsplit(url)
+    return name, urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def print_table(rows, ceiling):
+    print()
+    print(f"{'#':>2}  {'what':<52} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
+          f"{'ratio':>6}")
+    for number, (what, row) in enumerate(rows, 1):
+        ratio = row["requests_per_second"] / ceiling if ceiling else 0
+        row["ratio_to_row_1"] = round(ratio, 3)
+        print(f"{number:>2}  {what:<52} {row['requests_per_second']:>10,.0f} "
+              f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['errors']:>7} {ratio:>6.2f}")
+
+
+def main():
+    if not os.path.exists(SERVER) or not os.path.exists(WASM):
+        sys.exit("build first: cargo leptos build --release (make bench does)")
+    rows = []
+    data_dir = tempfile.mkdtemp(prefix="appward-bench-")
+    report = {"machine": machine(), "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                                time.gmtime())}
+    try:
+        server = Server(data_dir)
+        app, token, owner_id, owner = seed(server)
+        report["registering_1000_apps_s"] = round(register_managed_apps(owner), 1)
+        print(f"seeded: a trusted App, an account with {MANAGED_APPS} Apps "
+              f"({report['registering_1000_apps_s']} s through create_app)", flush=True)
+        rows.append(("GET /livez (touches nothing)", oha(server.url + "/livez")))
+        rows += oauth_rows(server, app, token)
+        six = ("GET /apps?tab=management, 1,000 Apps, SSR, 1 connection", ssr_row(server, owner))
+        server.stop()
+        peaks = [server.peak_rss_kb]
+        report["storing_1000000_grants_s"] = round(store_grants(data_dir, STORED_GRANTS), 1)
+        server = Server(data_dir)
+        rows.append((f"GET /uapi/v1/me, {STORED_GRANTS:,} grants stored",
+                     oha(server.url + "/uapi/v1/me", headers=[f"authorization: Bearer {token}"])))
+        rows.append(six)
+        server.stop()
+        report["server_peak_rss_kb"] = max(peaks + [server.peak_rss_kb])
+        database_url = os.environ.get("DATABASE_URL")
+        if database_url:
+            name, url = fresh_postgres_database(database_url)
+            try:
+                pg_dir = tempfile.mkdtemp(prefix="appward-bench-pg-")
+                server = Server(pg_dir, url)
+                app, token, _, _ = seed(server)
+                rows += oauth_rows(server, app, token, prefix="PostgreSQL: ")
+                server.stop()
+                report["postgres_server_peak_rss_kb"] = server.peak_rss_kb
+            finally:
+                subprocess.run(["psql", database_url, "-qc", f"DROP DATABASE IF EXISTS {name}"])
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    print_table(rows, rows[0][1]["requests_per_second"])
+    report["rows"] = [{"row": n, "what": what, **row} for n, (what, row) in enumerate(rows, 1)]
+    report["wasm"] = wasm_size()
+    print()
+    print(f"wasm: {report['wasm']['raw_bytes'] / 1024:,.0f} KB raw, "
+          f"{report['wasm']['gzip_bytes'] / 1024:,.0f} KB gzipped")
+    print(f"server peak resident memory: {report['server_peak_rss_kb'] / 1024:,.1f} MB")
+    m = report["machine"]
+    print(f"machine: {m['cpus']} × {m['cpu']}, Linux {m['kernel']}, {m['oha']}")
+    os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
+    with open(RESULTS, "w") as out:
+        json.dump(report, out, indent=2)
+    print(f"written: {os.path.relpath(RESULTS, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
