@@ -260,15 +260,36 @@ def fresh_postgres_database(url):
     return name, urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
+def targets(rows):
+    """Issue 6's targets for rows 2–6 (SQLite, 2 cores): (text, met) per row number."""
+    by = {n: row for n, (_, row) in enumerate(rows, 1)}
+    me = by[3]["requests_per_second"]
+    return {
+        2: ("≥ 5,000/s, p99 ≤ 25 ms",
+            by[2]["requests_per_second"] >= 5000 and by[2]["p99_ms"] <= 25),
+        3: ("≥ 20,000/s, p99 ≤ 10 ms", me >= 20000 and by[3]["p99_ms"] <= 10),
+        4: ("≥ 10,000/s", by[4]["requests_per_second"] >= 10000),
+        5: ("≥ 80% of row 3", by[5]["requests_per_second"] >= 0.8 * me),
+        6: ("p50 ≤ 50 ms", by[6]["p50_ms"] <= 50),
+    }
+
+
 def print_table(rows, ceiling):
+    goals = targets(rows)
     print()
-    print(f"{'#':>2}  {'what':<52} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} "
-          f"{'ratio':>6}")
+    print(f"{'#':>2}  {'what':<56} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'errors':>6} "
+          f"{'ratio':>5}  target")
     for number, (what, row) in enumerate(rows, 1):
         ratio = row["requests_per_second"] / ceiling if ceiling else 0
         row["ratio_to_row_1"] = round(ratio, 3)
-        print(f"{number:>2}  {what:<52} {row['requests_per_second']:>10,.0f} "
-              f"{row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {row['errors']:>7} {ratio:>6.2f}")
+        goal = ""
+        if number in goals:
+            text, met = goals[number]
+            row["target"], row["target_met"] = text, met
+            goal = f"{text}: {'met' if met else 'MISSED'}"
+        print(f"{number:>2}  {what:<56} {row['requests_per_second']:>8,.0f} "
+              f"{row['p50_ms']:>7.2f} {row['p99_ms']:>7.2f} {row['errors']:>6} {ratio:>5.2f}  "
+              f"{goal}")
 
 
 def main():
@@ -314,9 +335,12 @@ def main():
     report["rows"] = [{"row": n, "what": what, **row} for n, (what, row) in enumerate(rows, 1)]
     report["wasm"] = wasm_size()
     print()
-    print(f"wasm: {report['wasm']['raw_bytes'] / 1024:,.0f} KB raw, "
-          f"{report['wasm']['gzip_bytes'] / 1024:,.0f} KB gzipped")
-    print(f"server peak resident memory: {report['server_peak_rss_kb'] / 1024:,.1f} MB")
+    wasm_gz_kb = report['wasm']['gzip_bytes'] / 1024
+    peak_mb = report['server_peak_rss_kb'] / 1024
+    print(f"wasm: {report['wasm']['raw_bytes'] / 1024:,.0f} KB raw, {wasm_gz_kb:,.0f} KB gzipped"
+          f" (target ≤ 350 KB gzipped: {'met' if wasm_gz_kb <= 350 else 'MISSED'})")
+    print(f"server peak resident memory: {peak_mb:,.1f} MB"
+          f" (target ≤ 80 MB: {'met' if peak_mb <= 80 else 'MISSED'})")
     m = report["machine"]
     print(f"machine: {m['cpus']} × {m['cpu']}, Linux {m['kernel']}, {m['oha']}")
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)

@@ -1,6 +1,4 @@
 //! One module per page of the console.
-use leptos::prelude::*;
-
 mod access_tokens_dialog;
 mod accounts;
 mod app_editor;
@@ -25,7 +23,7 @@ pub use sign_in::SignInPage;
 pub fn set_page_status(status: u16) {
     #[cfg(feature = "ssr")]
     if let (Some(response), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
         axum::http::StatusCode::from_u16(status),
     ) {
         response.set_status(status);
