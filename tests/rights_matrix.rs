@@ -264,6 +264,19 @@ async fn every_server_function_checks_rights_on_the_server() {
             }
         }
     }
+    // Last, signing out: anyone may, and afterwards nobody is anybody.
+    for (index, caller) in CALLERS.iter().enumerate() {
+        let out = app.call(&clients[index], "sign_out", &[]).await.status();
+        let after = app
+            .call(&clients[index], "current_account", &[])
+            .await
+            .status();
+        if (!out.is_success() && !out.is_redirection()) || after != 401 {
+            failures.push(format!(
+                "sign_out as {caller}: {out}, then current_account {after}"
+            ));
+        }
+    }
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
