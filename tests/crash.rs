@@ -7,7 +7,7 @@ mod common;
 use common::TestApp;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Clients issuing tokens at once, and how many tokens to have before the kill.
 const CLIENTS: usize = 16;
@@ -47,7 +47,12 @@ async fn tokens_answered_before_a_sigkill_survive_it() {
             }
         }));
     }
+    let deadline = Instant::now() + Duration::from_secs(60);
     while issued.lock().unwrap().len() < TOKENS_BEFORE_KILL {
+        assert!(
+            Instant::now() < deadline,
+            "fewer than {TOKENS_BEFORE_KILL} tokens issued in 60 s"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     app.kill();
