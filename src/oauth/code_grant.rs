@@ -4,6 +4,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use std::collections::HashMap;
 
+use super::client_auth::AuthenticatedApp;
 use super::grants::{self, IssuedTokens, NewGrant};
 use super::{OAuthError, RequestMeta, pkce};
 use crate::domain::RedirectUrl;
@@ -60,7 +61,7 @@ pub async fn issue(state: &AppState, consent: Consent<'_>) -> Result<String, App
 /// again revokes the grant it produced (RFC 6749 §4.1.2).
 pub async fn exchange(
     state: &AppState,
-    app: &app::Model,
+    app: &AuthenticatedApp,
     params: &HashMap<String, String>,
     meta: &RequestMeta,
 ) -> Result<IssuedTokens, OAuthError> {

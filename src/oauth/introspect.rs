@@ -4,7 +4,10 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect,
+    RelationTrait,
+};
 use serde_json::{Value, json};
 
 use super::{OAuthError, client_auth, params};
@@ -29,6 +32,17 @@ pub async fn introspect(
     }
 }
 
+/// The grant a presented token matched, with the account it acts for.
+#[derive(Debug, FromQueryResult)]
+struct Introspected {
+    access_hash: String,
+    access_expires_at: i64,
+    refresh_expires_at: Option<i64>,
+    created_at: i64,
+    account_id: i64,
+    account_login: String,
+}
+
 async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value, OAuthError> {
     let params = params::parse(body)?;
     let app = client_auth::authenticate(state, headers, &params).await?;
@@ -41,16 +55,26 @@ async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value
     }
     let digest = crypto::token_digest(token);
     let found = token_grant::Entity::find()
+        .select_only()
+        .columns([
+            token_grant::Column::AccessHash,
+            token_grant::Column::AccessExpiresAt,
+            token_grant::Column::RefreshExpiresAt,
+            token_grant::Column::CreatedAt,
+        ])
+        .column_as(account::Column::Id, "account_id")
+        .column_as(account::Column::Login, "account_login")
+        .join(JoinType::InnerJoin, token_grant::Relation::Account.def())
         .filter(token_grant::Column::AppId.eq(app.id))
         .filter(
             Condition::any()
                 .add(token_grant::Column::AccessHash.eq(digest.as_str()))
                 .add(token_grant::Column::RefreshHash.eq(digest.as_str())),
         )
-        .find_also_related(account::Entity)
+        .into_model::<Introspected>()
         .one(&state.db)
         .await?;
-    let Some((grant, Some(account))) = found else {
+    let Some(grant) = found else {
         return Ok(inactive);
     };
     let (token_type, expires_at) = if grant.access_hash == digest {
@@ -70,8 +94,8 @@ async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value
         "token_type": token_type,
         "exp": expires_at,
         "iat": grant.created_at,
-        "sub": account.id.to_string(),
-        "username": account.login,
+        "sub": grant.account_id.to_string(),
+        "username": grant.account_login,
         "iss": state.config.public_url,
         "api": api,
     }))

@@ -4,9 +4,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 use std::collections::HashMap;
 
 use super::OAuthError;
+use super::client_auth::AuthenticatedApp;
 use super::grants::{self, IssuedTokens};
 use crate::error::AppError;
-use crate::server::entities::{app, retired_refresh, token_grant};
+use crate::server::entities::{retired_refresh, token_grant};
 use crate::server::{AppState, crypto, now};
 
 const REPLAYED: &str = "The refresh token was already used; the grant is revoked.";
@@ -14,7 +15,7 @@ const REPLAYED: &str = "The refresh token was already used; the grant is revoked
 /// Exchanges a live refresh token of `app` for a new access token and a new refresh token.
 pub async fn exchange(
     state: &AppState,
-    app: &app::Model,
+    app: &AuthenticatedApp,
     params: &HashMap<String, String>,
 ) -> Result<IssuedTokens, OAuthError> {
     let token = params

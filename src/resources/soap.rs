@@ -168,7 +168,7 @@ pub fn parse(xml: &str) -> Result<SoapRequest, SoapFault> {
 }
 
 fn account_details(request: &SoapRequest, holder: &TokenHolder) -> String {
-    let level = AccountLevel::from_code(holder.account.level)
+    let level = AccountLevel::from_code(holder.account_level)
         .map(AccountLevel::as_str)
         .unwrap_or_default();
     let namespace = if request.operation_ns.is_empty() {
@@ -182,14 +182,14 @@ fn account_details(request: &SoapRequest, holder: &TokenHolder) -> String {
          <app><key>{}</key><name>{}</name><api>{}</api></app>\
          <expires_at>{}</expires_at>\
          </GetAccountDetailsResponse>",
-        holder.account.id,
-        escape(holder.account.login.as_str()),
-        escape(holder.account.name.as_str()),
+        holder.account_id,
+        escape(holder.account_login.as_str()),
+        escape(holder.account_name.as_str()),
         level,
-        escape(holder.app.key.as_str()),
-        escape(holder.app.name.as_str()),
+        escape(holder.app_key.as_str()),
+        escape(holder.app_name.as_str()),
         ApiKind::SystemApi.label(),
-        utc_rfc3339(holder.grant.access_expires_at),
+        utc_rfc3339(holder.access_expires_at),
     ))
 }
 

@@ -33,17 +33,17 @@ pub async fn me(
     match grants::check_access_token(&state, &token, ApiKind::UnifiedApi).await {
         Ok(holder) => Json(json!({
             "account": {
-                "id": holder.account.id,
-                "login": holder.account.login,
-                "name": holder.account.name,
-                "level": AccountLevel::from_code(holder.account.level),
+                "id": holder.account_id,
+                "login": holder.account_login,
+                "name": holder.account_name,
+                "level": AccountLevel::from_code(holder.account_level),
             },
             "app": {
-                "key": holder.app.key,
-                "name": holder.app.name,
+                "key": holder.app_key,
+                "name": holder.app_name,
                 "api": ApiKind::UnifiedApi.label(),
             },
-            "expires_at": utc_rfc3339(holder.grant.access_expires_at),
+            "expires_at": utc_rfc3339(holder.access_expires_at),
         }))
         .into_response(),
         Err(TokenRefusal::Denied(why)) => {
