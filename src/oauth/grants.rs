@@ -99,10 +99,13 @@ pub async fn insert(
         user_agent: Set(new.meta.user_agent.clone()),
         client_addr: Set(new.meta.client_addr.clone()),
         ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    Ok((grant.id, fresh.issued(at)))
+    };
+    // Only the new id comes back, not the whole row.
+    let id = token_grant::Entity::insert(grant)
+        .exec(db)
+        .await?
+        .last_insert_id;
+    Ok((id, fresh.issued(at)))
 }
 
 /// Gives a grant a new access token and a new refresh token, provided its refresh token is
