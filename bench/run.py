@@ -138,12 +138,11 @@ def seed(server):
         "grant_type": "client_credentials",
         "client_id": app["key"], "client_secret": app["secret"],
     })["access_token"]
-    owner = admin.call("create_account", {
+    admin.call("create_account", {
         "form[login]": "owner", "form[name]": "Owner of 1000 Apps",
         "form[password]": OWNER_PASSWORD, "form[level]": "organization", "form[parent]": "",
     })
-    browser = Browser(server.url).sign_in("owner", OWNER_PASSWORD)
-    return app, token, owner["id"], browser
+    return app, token, Browser(server.url).sign_in("owner", OWNER_PASSWORD)
 
 
 def register_managed_apps(browser):
@@ -301,7 +300,7 @@ def main():
                                                                 time.gmtime())}
     try:
         server = Server(data_dir)
-        app, token, owner_id, owner = seed(server)
+        app, token, owner = seed(server)
         report["registering_1000_apps_s"] = round(register_managed_apps(owner), 1)
         print(f"seeded: a trusted App, an account with {MANAGED_APPS} Apps "
               f"({report['registering_1000_apps_s']} s through create_app)", flush=True)
@@ -323,7 +322,7 @@ def main():
             try:
                 pg_dir = tempfile.mkdtemp(prefix="appward-bench-pg-")
                 server = Server(pg_dir, url)
-                app, token, _, _ = seed(server)
+                app, token, _ = seed(server)
                 rows += oauth_rows(server, app, token, prefix="PostgreSQL: ")
                 server.stop()
                 report["postgres_server_peak_rss_kb"] = server.peak_rss_kb

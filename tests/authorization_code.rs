@@ -12,16 +12,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
 async fn issuer(app: &TestApp) -> String {
-    let metadata: Value = reqwest::get(format!(
-        "{}/.well-known/oauth-authorization-server",
-        app.url
-    ))
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
-    metadata["issuer"].as_str().unwrap().to_owned()
+    app.metadata().await["issuer"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]

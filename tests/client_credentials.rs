@@ -336,15 +336,7 @@ async fn an_app_revokes_its_own_tokens_only() {
 #[tokio::test]
 async fn the_metadata_names_the_public_url_as_issuer() {
     let app = TestApp::spawn_with(&[("APPWARD_PUBLIC_URL", "https://apps.example.com/")]).await;
-    let metadata: Value = reqwest::get(format!(
-        "{}/.well-known/oauth-authorization-server",
-        app.url
-    ))
-    .await
-    .unwrap()
-    .json()
-    .await
-    .unwrap();
+    let metadata = app.metadata().await;
     assert_eq!(metadata["issuer"], "https://apps.example.com");
     assert_eq!(
         metadata["token_endpoint"],

@@ -55,7 +55,13 @@ impl TestApp {
 
     /// Starts the server binary as its own process (so that it can be killed, or run twice).
     pub async fn spawn_process() -> Self {
-        let (dir, env) = test_env(&[]).await;
+        Self::spawn_process_with(&[]).await
+    }
+
+    /// Starts the server binary as its own process, with extra environment variables; it logs
+    /// (at `RUST_LOG`, `warn` unless given) to [`TestApp::server_log`].
+    pub async fn spawn_process_with(vars: &[(&str, &str)]) -> Self {
+        let (dir, env) = test_env(vars).await;
         let (process, url) = start_process(&env).await;
         let db = Database::connect(config(&env).database_url())
             .await
@@ -110,6 +116,11 @@ impl TestApp {
     /// The server's data folder (the SQLite file, the key file).
     pub fn data_dir(&self) -> &std::path::Path {
         self.dir.path()
+    }
+
+    /// Everything the server processes on this data folder have logged so far.
+    pub fn server_log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join(SERVER_LOG)).unwrap_or_default()
     }
 
     /// Calls the server function `name` with the `leading` fields and then the App form: the
@@ -374,6 +385,9 @@ fn config(env: &HashMap<String, String>) -> Config {
     Config::from_lookup(|name| env.get(name).cloned()).expect("test config")
 }
 
+/// The file in the data folder where server processes log.
+const SERVER_LOG: &str = "server.log";
+
 /// Starts the server binary with `env` on a free port; returns once `/livez` answers.
 async fn start_process(env: &HashMap<String, String>) -> (Child, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -381,13 +395,20 @@ async fn start_process(env: &HashMap<String, String>) -> (Child, String) {
         .expect("a free port")
         .port();
     let url = format!("http://127.0.0.1:{port}");
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(std::path::Path::new(&env["APPWARD_DATA_DIR"]).join(SERVER_LOG))
+        .expect("the server's log file");
     let mut process = Command::new(env!("CARGO_BIN_EXE_appward"))
         .env_clear()
+        .env("RUST_LOG", "warn")
         .envs(env)
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("APPWARD_PUBLIC_URL", &url)
-        .env("RUST_LOG", "warn")
+        .stdout(log.try_clone().expect("the log file again"))
+        .stderr(log)
         .spawn()
         .expect("the server binary starts");
     let deadline = Instant::now() + Duration::from_secs(30);

@@ -88,6 +88,19 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The RFC 8414 metadata document.
+    pub async fn metadata(&self) -> Value {
+        reqwest::get(format!(
+            "{}/.well-known/oauth-authorization-server",
+            self.url
+        ))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+    }
+
     /// Client credentials for `app`.
     pub async fn client_credentials(&self, app: &OAuthApp) -> reqwest::Response {
         self.token_request(format!(
