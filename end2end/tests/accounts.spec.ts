@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { ADMIN_PASSWORD, hydrated, signIn, unique } from "./helpers";
 
 test("a wrong password is refused with one plain message", async ({ page }) => {

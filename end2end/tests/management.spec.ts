@@ -1,5 +1,6 @@
 // Apps Management (seed 004) in Chromium, with tokens from the real token endpoint.
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import type { APIRequestContext, Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { ADMIN_PASSWORD, signIn, unique } from "./helpers";
 
 type Registered = { key: string; secret: string; name: string };

@@ -1,7 +1,8 @@
 // Interoperability with a third-party OAuth 2.0 client this project did not write: the
 // npm package oauth4webapi drives every grant against the server's RFC 8414 metadata, and
 // the user's consent is clicked in Chromium.
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import * as oauth from "oauth4webapi";
 import { ADMIN_PASSWORD, hydrated, signIn, unique } from "./helpers";
 

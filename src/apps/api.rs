@@ -70,13 +70,80 @@ pub struct RegisteredApp {
     pub secret: String,
 }
 
-/// One page of the Apps registered in the signed-in account's scope under `api`.
+/// A column the tables of Apps sort by, named the same in requests and addresses.
+pub trait SortColumn: Copy + Eq + Default + Send + Sync + 'static {
+    /// Every column, in the table's order.
+    const ALL: &'static [Self];
+
+    /// The name used in requests and addresses.
+    fn as_str(self) -> &'static str;
+
+    /// The column with this name; the default column for anything else.
+    fn parse(value: &str) -> Self {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|column| column.as_str() == value)
+            .unwrap_or_default()
+    }
+}
+
+/// The column the App Registration table is sorted by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum RegisteredSort {
+    /// App: the name.
+    #[default]
+    App,
+    /// Description.
+    Description,
+    /// Homepage.
+    Homepage,
+    /// Owner: the registering account's login.
+    Owner,
+    /// Configured: when the App was last saved.
+    Configured,
+}
+
+impl SortColumn for RegisteredSort {
+    const ALL: &'static [Self] = &[
+        Self::App,
+        Self::Description,
+        Self::Homepage,
+        Self::Owner,
+        Self::Configured,
+    ];
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::App => "app",
+            Self::Description => "description",
+            Self::Homepage => "homepage",
+            Self::Owner => "owner",
+            Self::Configured => "configured",
+        }
+    }
+}
+
+/// One page of the Apps registered in the signed-in account's scope under `api`, sorted by
+/// `sort` and filtered by `filter` (in the name or description), all on the server.
 #[server(prefix = "/api", endpoint = "list_registered_apps")]
-pub async fn list_registered_apps(api: String, page: u64) -> Result<AppPage, AppError> {
+pub async fn list_registered_apps(
+    api: String,
+    #[server(default)] page: u64,
+    #[server(default)] sort: String,
+    #[server(default)] descending: bool,
+    #[server(default)] filter: String,
+) -> Result<AppPage, AppError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
-    let api = ApiKind::parse(&api)?;
-    service::list(&state, &caller, api, page).await
+    let listing = super::listing::Listing {
+        api: ApiKind::parse(&api)?,
+        page,
+        sort: RegisteredSort::parse(&sort),
+        descending,
+        filter: &filter,
+    };
+    super::listing::list(&state, &caller, listing).await
 }
 
 /// Registers an App for the signed-in account: Add App, then OK.

@@ -2,6 +2,8 @@
 //! (SPEC §2, the App Registration tab of seed 000).
 mod api;
 #[cfg(feature = "ssr")]
+mod listing;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 pub use api::*;

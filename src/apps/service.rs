@@ -1,14 +1,11 @@
 //! App storage and the rules of SPEC §2, enforced on the server.
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
+    TransactionTrait,
 };
 
-use super::{
-    AppDetails, AppPage, AppRow, MAX_APPS_PER_ACCOUNT, MAX_REMOVED_AT_ONCE, PAGE_SIZE,
-    RegisteredApp,
-};
+use super::{AppDetails, MAX_APPS_PER_ACCOUNT, MAX_REMOVED_AT_ONCE, RegisteredApp};
 use crate::domain::{
     AdminEmail, ApiKind, AppFields, AppForm, AppKey, Homepage, ImageUrl, RedirectUrl,
 };
@@ -17,40 +14,6 @@ use crate::oauth::grants;
 use crate::server::entities::{account, app};
 use crate::server::{AppState, crypto, now, utc_rfc3339};
 use crate::session::service::Caller;
-
-/// One page of the live Apps registered in the caller's scope under `api`, by name.
-#[tracing::instrument(skip_all, fields(caller = caller.account.id, api = api.as_str(), page))]
-pub async fn list(
-    state: &AppState,
-    caller: &Caller,
-    api: ApiKind,
-    page: u64,
-) -> Result<AppPage, AppError> {
-    let paginator = app::Entity::find()
-        .find_also_related(account::Entity)
-        .filter(account::Column::ScopePath.starts_with(caller.scope().as_str()))
-        .filter(app::Column::Api.eq(api.as_str()))
-        .filter(app::Column::RemovedAt.is_null())
-        .order_by_asc(app::Column::Name)
-        .order_by_asc(app::Column::Id)
-        .paginate(&state.db, PAGE_SIZE);
-    let total = paginator.num_items().await?;
-    let rows = paginator
-        .fetch_page(page)
-        .await?
-        .into_iter()
-        .map(|(app, owner)| AppRow {
-            homepage: Homepage::from_stored(app.homepage).display(),
-            owner_login: owner.map(|owner| owner.login),
-            key: app.key,
-            name: app.name,
-            description: app.description,
-            trusted: app.trusted,
-            updated_at: utc_rfc3339(app.updated_at),
-        })
-        .collect();
-    Ok(AppPage { rows, total, page })
-}
 
 /// Registers an App for the caller, within the cap of 1000 live Apps per account.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id, api = api.as_str()))]

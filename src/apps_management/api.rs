@@ -25,9 +25,8 @@ pub enum ManagedSort {
     Configured,
 }
 
-impl ManagedSort {
-    /// Every column, in the table's order.
-    pub const ALL: [Self; 5] = [
+impl crate::apps::SortColumn for ManagedSort {
+    const ALL: &'static [Self] = &[
         Self::Status,
         Self::App,
         Self::Description,
@@ -35,8 +34,7 @@ impl ManagedSort {
         Self::Configured,
     ];
 
-    /// The name used in requests and addresses.
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             Self::Status => "status",
             Self::App => "app",
@@ -44,14 +42,6 @@ impl ManagedSort {
             Self::AccessTokens => "access_tokens",
             Self::Configured => "configured",
         }
-    }
-
-    /// The column with this name; the App column for anything else.
-    pub fn parse(value: &str) -> Self {
-        Self::ALL
-            .into_iter()
-            .find(|sort| sort.as_str() == value)
-            .unwrap_or_default()
     }
 }
 
@@ -111,6 +101,7 @@ pub async fn list_managed_apps(
 ) -> Result<ManagedAppPage, AppError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
+    use crate::apps::SortColumn;
     let api = crate::domain::ApiKind::parse(&api)?;
     let listing = service::Listing {
         api,

@@ -211,12 +211,12 @@ fn live_grants_of(account_id: i64) -> SelectStatement {
 }
 
 /// `LOWER(app.column)`: names sort and match without regard to case.
-fn lower(column: app::Column) -> Expr {
+pub(crate) fn lower(column: app::Column) -> Expr {
     Expr::expr(Func::lower(Expr::col((app::Entity, column))))
 }
 
 /// `text` with the LIKE wildcards `%`, `_` and the escape `\` escaped.
-fn escape_like(text: &str) -> String {
+pub(crate) fn escape_like(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         if matches!(c, '%' | '_' | '\\') {

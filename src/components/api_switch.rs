@@ -9,7 +9,10 @@ pub fn ApiSwitch(
     /// A page-unique stem for the radio buttons' name and ids.
     id: &'static str,
     /// The chosen API.
-    selected: RwSignal<ApiKind>,
+    #[prop(into)]
+    selected: Signal<ApiKind>,
+    /// Asked to show another API.
+    on_change: Callback<ApiKind>,
 ) -> impl IntoView {
     view! {
         <fieldset class="api-switch">
@@ -24,8 +27,9 @@ pub fn ApiSwitch(
                             id=input_id.clone()
                             name=id
                             value=kind.as_str()
+                            checked=selected.get_untracked() == kind
                             prop:checked=move || selected.get() == kind
-                            on:change=move |_| selected.set(kind)
+                            on:change=move |_| on_change.run(kind)
                         />
                         <label for=input_id>{kind.label()}</label>
                     }

@@ -2,19 +2,26 @@
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
+use super::notice::use_notices;
+
 /// Opens the native `<dialog>` as a modal while `open` is true (focus stays inside, Escape
-/// closes it) and closes it when `open` turns false.
-pub fn sync_modal(dialog: NodeRef<Dialog>, open: Signal<bool>) {
+/// closes it) and closes it when `open` turns false. `place` names the dialog to the
+/// console's status region, which shows inside the innermost open dialog.
+pub fn sync_modal(dialog: NodeRef<Dialog>, open: Signal<bool>, place: &'static str) {
+    let notices = use_notices();
     Effect::new(move |_| {
         let Some(dialog) = dialog.get() else { return };
-        if open.get() {
+        let open = open.get();
+        if open {
             if !dialog.open() {
                 let _ = dialog.show_modal();
             }
         } else if dialog.open() {
             dialog.close();
         }
+        notices.dialog(place, open);
     });
+    on_cleanup(move || notices.dialog(place, false));
 }
 
 /// Asks `question`; OK runs `on_confirm`, Cancel (or Escape) only closes.
@@ -37,7 +44,7 @@ pub fn ConfirmDialog(
     let title_id = format!("{id}-title");
     let message_id = format!("{id}-message");
     let (labelled_by, described_by) = (title_id.clone(), message_id.clone());
-    sync_modal(dialog, open.into());
+    sync_modal(dialog, open.into(), id);
     view! {
         <dialog
             node_ref=dialog

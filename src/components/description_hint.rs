@@ -1,9 +1,18 @@
 //! A text cut to one line; resting the pointer on it (or focusing it from the keyboard)
 //! shows the whole text in a hint after a short delay.
+//!
+//! The hint is a popover in the browser's top layer, so no table cell or scrolling region
+//! can clip it, placed beside the text and kept inside the viewport (it scrolls inside
+//! itself when the text is longer than the room). The pointer may move onto it without it
+//! closing, and Escape closes it (WCAG 1.4.13).
+use leptos::html::Span;
 use leptos::prelude::*;
+use leptos_use_timeout_fn::{UseTimeoutFnReturn, use_timeout_fn};
 
 /// How long the pointer must rest before the hint shows (milliseconds).
-const DELAY_MS: u32 = 400;
+const SHOW_DELAY_MS: f64 = 400.0;
+/// How long the hint stays once the pointer left, so that it can reach the hint.
+const HIDE_DELAY_MS: f64 = 300.0;
 
 /// One line with an ellipsis, and its whole text in a `role="tooltip"` hint.
 #[component]
@@ -13,25 +22,69 @@ pub fn DescriptionHint(
     /// The whole text.
     text: String,
 ) -> impl IntoView {
-    let shown = RwSignal::new(false);
-    // Each show or hide starts a new generation; a delayed show of an old one does nothing.
-    let generation = StoredValue::new(0u64);
-    let show_later = move || {
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
-        #[cfg(feature = "hydrate")]
-        gloo_timers::callback::Timeout::new(DELAY_MS, move || {
-            if generation.try_get_value() == Some(mine) {
-                shown.set(true);
-            }
-        })
-        .forget();
-        #[cfg(not(feature = "hydrate"))]
-        let _ = (mine, DELAY_MS);
+    if text.trim().is_empty() {
+        return ().into_any();
+    }
+    let trigger = NodeRef::<Span>::new();
+    let bubble = NodeRef::<Span>::new();
+    let show_now = move || {
+        if let (Some(trigger), Some(bubble)) = (trigger.get_untracked(), bubble.get_untracked()) {
+            place::show(&trigger, &bubble);
+        }
     };
-    let hide = move || {
-        generation.update_value(|g| *g += 1);
-        shown.set(false);
+    let hide_now = move || {
+        if let Some(bubble) = bubble.get_untracked() {
+            place::hide(&bubble);
+        }
+    };
+    let UseTimeoutFnReturn {
+        start: start_show,
+        stop: stop_show,
+        ..
+    } = use_timeout_fn(move |_: ()| show_now(), SHOW_DELAY_MS);
+    let UseTimeoutFnReturn {
+        start: start_hide,
+        stop: stop_hide,
+        ..
+    } = use_timeout_fn(move |_: ()| hide_now(), HIDE_DELAY_MS);
+    let enter = {
+        let (start_show, stop_hide) = (start_show.clone(), stop_hide.clone());
+        move || {
+            stop_hide();
+            start_show(());
+        }
+    };
+    let leave = {
+        let (stop_show, start_hide) = (stop_show.clone(), start_hide.clone());
+        move || {
+            stop_show();
+            start_hide(());
+        }
+    };
+    let close = {
+        let (stop_show, stop_hide) = (stop_show.clone(), stop_hide.clone());
+        move || {
+            stop_show();
+            stop_hide();
+            hide_now();
+        }
+    };
+    let on_escape = {
+        let close = close.clone();
+        move |event: leptos::ev::KeyboardEvent| {
+            if event.key() == "Escape" {
+                close();
+            }
+        }
+    };
+    // Focus that moves from the text into the hint (to scroll it) keeps it open.
+    let on_blur = {
+        let close = close.clone();
+        move |event: leptos::ev::FocusEvent| {
+            if !place::moves_into(&event, bubble) {
+                close();
+            }
+        }
     };
     let hint_id = id.clone();
     view! {
@@ -39,16 +92,113 @@ pub fn DescriptionHint(
             <span
                 class="cut"
                 tabindex="0"
+                node_ref=trigger
                 aria-describedby=id
-                on:mouseenter=move |_| show_later()
-                on:focus=move |_| show_later()
-                on:mouseleave=move |_| hide()
-                on:blur=move |_| hide()
-                on:keydown=move |event| if event.key() == "Escape" { hide() }
+                on:mouseenter={let enter = enter.clone(); move |_| enter()}
+                on:focus={let enter = enter.clone(); move |_| enter()}
+                on:mouseleave={let leave = leave.clone(); move |_| leave()}
+                on:blur=on_blur
+                on:keydown=on_escape.clone()
             >
                 {text.clone()}
             </span>
-            <span id=hint_id role="tooltip" class="hint-bubble" hidden=move || !shown.get()>{text}</span>
+            <span
+                id=hint_id
+                role="tooltip"
+                class="hint-bubble"
+                popover="manual"
+                tabindex="-1"
+                node_ref=bubble
+                on:mouseenter={let stop_hide = stop_hide.clone(); move |_| stop_hide()}
+                on:mouseleave=move |_| start_hide(())
+                on:keydown=on_escape
+                on:blur=move |_| close()
+            >
+                {text}
+            </span>
         </span>
+    }
+    .into_any()
+}
+
+/// Showing, placing and hiding the hint (browser only).
+mod place {
+    use leptos::prelude::*;
+
+    /// Whether the focus leaving the text goes into the hint.
+    pub fn moves_into(event: &leptos::ev::FocusEvent, bubble: NodeRef<leptos::html::Span>) -> bool {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::wasm_bindgen::JsCast;
+            let target = event
+                .related_target()
+                .and_then(|target| target.dyn_into::<web_sys::Node>().ok());
+            match (target, bubble.get_untracked()) {
+                (Some(target), Some(bubble)) => bubble.contains(Some(&target)),
+                _ => false,
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (event, bubble);
+            false
+        }
+    }
+
+    /// Opens the hint below the text, or above it when there is more room there, inside
+    /// the viewport with an 8 px margin.
+    pub fn show(trigger: &web_sys::HtmlElement, bubble: &web_sys::HtmlElement) {
+        #[cfg(feature = "hydrate")]
+        {
+            const MARGIN: f64 = 8.0;
+            const GAP: f64 = 4.0;
+            let window = window();
+            let width = window
+                .inner_width()
+                .ok()
+                .and_then(|w| w.as_f64())
+                .unwrap_or(1280.0);
+            let height = window
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .unwrap_or(800.0);
+            let style = bubble.style();
+            let _ = style.set_property(
+                "max-width",
+                &format!("{}px", (width - 2.0 * MARGIN).min(768.0)),
+            );
+            let _ = style.set_property("max-height", "none");
+            let _ = style.set_property("left", "0px");
+            let _ = style.set_property("top", "0px");
+            if !bubble.matches(":popover-open").unwrap_or(false) {
+                let _ = bubble.show_popover();
+            }
+            let anchor = trigger.get_bounding_client_rect();
+            let own = bubble.get_bounding_client_rect();
+            let below = height - anchor.bottom() - GAP - MARGIN;
+            let above = anchor.top() - GAP - MARGIN;
+            let (top, room) = if own.height() <= below || below >= above {
+                (anchor.bottom() + GAP, below)
+            } else {
+                (anchor.top() - GAP - own.height().min(above), above)
+            };
+            let left = anchor.left().min(width - MARGIN - own.width()).max(MARGIN);
+            let _ = style.set_property("max-height", &format!("{}px", room.max(48.0)));
+            let _ = style.set_property("left", &format!("{left}px"));
+            let _ = style.set_property("top", &format!("{}px", top.max(MARGIN)));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (trigger, bubble);
+    }
+
+    /// Closes the hint.
+    pub fn hide(bubble: &web_sys::HtmlElement) {
+        #[cfg(feature = "hydrate")]
+        if bubble.matches(":popover-open").unwrap_or(false) {
+            let _ = bubble.hide_popover();
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = bubble;
     }
 }

@@ -3,40 +3,49 @@ use leptos::prelude::*;
 use std::collections::BTreeSet;
 
 use super::ConfirmDialog;
+use super::icon::{Icon, REMOVE};
+use super::selection::RowKey;
 
-/// The button and its confirmation; OK hands the selected keys to `on_confirm`.
+/// The button and its confirmation; OK hands the selected rows to `on_confirm`.
 #[component]
-pub fn RemoveSelected(
+pub fn RemoveSelected<K: RowKey>(
     /// A page-unique stem for the dialog's ids.
     id: &'static str,
     /// The selected rows.
-    selected: RwSignal<BTreeSet<String>>,
-    /// True while a removal is under way.
+    selected: RwSignal<BTreeSet<K>>,
+    /// Whether the whole set is meant (the header box of a paged list), whatever is selected.
+    #[prop(optional, into)]
+    everything: Option<Signal<bool>>,
+    /// True while a removal is under way: the button waits.
     #[prop(into)]
     pending: Signal<bool>,
-    /// The question, for this many selected rows.
-    question: fn(usize) -> String,
-    /// Runs with the selected keys once the user pressed OK.
-    on_confirm: Callback<Vec<String>>,
+    /// The question, for this many selected rows (`None`: all of them).
+    question: fn(Option<usize>) -> String,
+    /// Runs with the selected rows once the user pressed OK.
+    on_confirm: Callback<Vec<K>>,
 ) -> impl IntoView {
     let confirm = RwSignal::new(false);
+    let all = move || everything.is_some_and(|everything| everything.get());
     view! {
         <button
             type="button"
-            disabled=move || selected.with(BTreeSet::is_empty) || pending.get()
+            class="danger"
+            aria-busy=move || pending.get().to_string()
+            disabled=move || (selected.with(BTreeSet::is_empty) && !all()) || pending.get()
             on:click=move |_| confirm.set(true)
         >
-            "Remove Selected"
+            <Icon icon=REMOVE/>
+            {move || if pending.get() { "Removing…" } else { "Remove Selected" }}
         </button>
         <ConfirmDialog
             id
             open=confirm
             title="Remove Selected"
-            message=Signal::derive(move || question(selected.with(BTreeSet::len)))
+            message=Signal::derive(move || question((!all()).then(|| selected.with(BTreeSet::len))))
             on_confirm=Callback::new(move |_| {
-                let keys: Vec<String> = selected.get_untracked().into_iter().collect();
-                if !keys.is_empty() {
-                    on_confirm.run(keys);
+                let rows: Vec<K> = selected.get_untracked().into_iter().collect();
+                if !rows.is_empty() || all() {
+                    on_confirm.run(rows);
                 }
             })
         />

@@ -1,7 +1,11 @@
 //! Checkboxes that select rows of a table: one per row, and a header box that selects the
 //! page's rows and shows "some" (indeterminate) when only part of them are selected.
+//!
+//! Rows are re-rendered whenever their page loads again; these boxes keep no arena values
+//! of their own (plain captured data only), so nothing of theirs can be read after disposal.
 use leptos::prelude::*;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// What a table's rows are selected by.
 pub trait RowKey: Ord + Clone + Send + Sync + 'static {}
@@ -17,33 +21,35 @@ pub fn SelectAll<K: RowKey>(
     keys: Vec<K>,
     /// The selection.
     selected: RwSignal<BTreeSet<K>>,
-    /// Told whether the box was checked (true) or cleared, after the selection changed.
+    /// Set while the box means "every row, on every page" (the access tokens pop-up).
     #[prop(optional)]
-    on_toggle: Option<Callback<bool>>,
+    everything: Option<RwSignal<bool>>,
 ) -> impl IntoView {
-    let keys = StoredValue::new(keys);
-    let all = move || {
-        keys.with_value(|keys| {
-            selected.with(|s| !keys.is_empty() && keys.iter().all(|k| s.contains(k)))
-        })
+    let keys = Arc::new(keys);
+    let all = {
+        let keys = keys.clone();
+        move || selected.with(|s| !keys.is_empty() && keys.iter().all(|k| s.contains(k)))
     };
-    let some =
-        move || keys.with_value(|keys| selected.with(|s| keys.iter().any(|k| s.contains(k))));
+    let some = {
+        let keys = keys.clone();
+        move || selected.with(|s| keys.iter().any(|k| s.contains(k)))
+    };
+    let checked = all.clone();
     view! {
         <input
             type="checkbox"
             aria-label=label
-            prop:checked=all
+            prop:checked=checked
             prop:indeterminate=move || some() && !all()
             on:change=move |event| {
                 let on = event_target_checked(&event);
-                keys.with_value(|keys| selected.update(|s| {
-                    for key in keys {
+                selected.update(|s| {
+                    for key in keys.iter() {
                         if on { s.insert(key.clone()); } else { s.remove(key); }
                     }
-                }));
-                if let Some(on_toggle) = on_toggle {
-                    on_toggle.run(on);
+                });
+                if let Some(everything) = everything {
+                    everything.set(on);
                 }
             }
         />
@@ -59,24 +65,24 @@ pub fn SelectRow<K: RowKey>(
     key: K,
     /// The selection.
     selected: RwSignal<BTreeSet<K>>,
-    /// Told whether the box was checked (true) or cleared, after the selection changed.
+    /// Cleared when this box is cleared: "every row" no longer holds.
     #[prop(optional)]
-    on_toggle: Option<Callback<bool>>,
+    everything: Option<RwSignal<bool>>,
 ) -> impl IntoView {
-    let key = StoredValue::new(key);
+    let key = Arc::new(key);
+    let shown = key.clone();
     view! {
         <input
             type="checkbox"
             aria-label=label
-            prop:checked=move || key.with_value(|key| selected.with(|s| s.contains(key)))
+            prop:checked=move || selected.with(|s| s.contains(&*shown))
             on:change=move |event| {
                 let on = event_target_checked(&event);
-                let key = key.get_value();
                 selected.update(|s| {
-                    if on { s.insert(key); } else { s.remove(&key); }
+                    if on { s.insert((*key).clone()); } else { s.remove(&*key); }
                 });
-                if let Some(on_toggle) = on_toggle {
-                    on_toggle.run(on);
+                if let (false, Some(everything)) = (on, everything) {
+                    everything.set(false);
                 }
             }
         />

@@ -17,16 +17,19 @@ impl Tab {
     }
 }
 
-/// Tabs whose panel shows `panel(selected tab id)`.
+/// Tabs whose panel shows `panel(selected tab id)`. The selection belongs to the caller
+/// (the page keeps it in the address): a click or an arrow key asks `on_select`.
 #[component]
 pub fn Tabs<F, V>(
     /// The accessible name of the tab list.
     label: &'static str,
     /// The tabs, in order.
     tabs: Vec<Tab>,
-    /// The id of the tab selected at start; the first when none (or an unknown one).
-    #[prop(optional)]
-    initial: Option<&'static str>,
+    /// The id of the selected tab.
+    #[prop(into)]
+    selected: Signal<&'static str>,
+    /// Asked to select another tab.
+    on_select: Callback<&'static str>,
     /// Renders the selected tab's panel.
     panel: F,
 ) -> impl IntoView
@@ -34,14 +37,13 @@ where
     F: Fn(&'static str) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let start = initial
-        .filter(|id| tabs.iter().any(|tab| tab.id == *id))
-        .unwrap_or(tabs[0].id);
-    let selected = RwSignal::new(start);
     let count = tabs.len();
     let ids: Vec<&'static str> = tabs.iter().map(|tab| tab.id).collect();
     let on_keydown = move |event: leptos::ev::KeyboardEvent| {
-        let index = ids.iter().position(|id| *id == selected.get()).unwrap_or(0);
+        let index = ids
+            .iter()
+            .position(|id| *id == selected.get_untracked())
+            .unwrap_or(0);
         let next = match event.key().as_str() {
             "ArrowRight" => (index + 1) % count,
             "ArrowLeft" => (index + count - 1) % count,
@@ -50,7 +52,7 @@ where
             _ => return,
         };
         event.prevent_default();
-        selected.set(ids[next]);
+        on_select.run(ids[next]);
         focus_tab(ids[next]);
     };
     view! {
@@ -68,7 +70,7 @@ where
                                 aria-controls=format!("panel-{}", tab.id)
                                 aria-selected=move || is_selected().to_string()
                                 tabindex=move || if is_selected() { "0" } else { "-1" }
-                                on:click=move |_| selected.set(tab.id)
+                                on:click=move |_| on_select.run(tab.id)
                             >
                                 {tab.label}
                             </button>
@@ -80,7 +82,6 @@ where
                 role="tabpanel"
                 id=move || format!("panel-{}", selected.get())
                 aria-labelledby=move || format!("tab-{}", selected.get())
-                tabindex="0"
             >
                 {move || panel(selected.get())}
             </div>

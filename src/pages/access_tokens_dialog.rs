@@ -1,11 +1,17 @@
 //! The Access Tokens pop-up of Apps Management: the user's grants of one App, with Expires
-//! and User Agent (plus issued and last used), and Remove Selected.
+//! and User Agent (plus issued and last used), and Remove Selected (after a confirmation).
 use leptos::html::Dialog;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
 use crate::access_tokens::{AccessTokenPage, PAGE_SIZE, RemoveAccessTokens, list_access_tokens};
-use crate::components::{ErrorNotice, LocalTime, Pager, SelectAll, SelectRow, sync_modal};
+use crate::components::{
+    LocalTime, PageTo, Pager, RemoveSelected, SelectAll, SelectRow, StatusRegion, counted,
+    sync_modal, use_notices,
+};
+
+/// The dialog's name for the console's status region.
+const PLACE: &str = "access-tokens";
 
 /// The App whose tokens the pop-up shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,23 +30,27 @@ pub fn AccessTokensDialog(
     /// Runs after tokens were removed, so the table's count follows.
     on_changed: Callback<()>,
 ) -> impl IntoView {
+    let notices = use_notices();
     let dialog = NodeRef::<Dialog>::new();
     sync_modal(
         dialog,
         Signal::derive(move || tokens_of.with(Option::is_some)),
+        PLACE,
     );
     let close = move || {
         if tokens_of.with_untracked(Option::is_some) {
             tokens_of.set(None);
         }
     };
-    let page = RwSignal::new(0u64);
-    let selected: RwSignal<BTreeSet<i64>> = RwSignal::new(BTreeSet::new());
-    // The header box means "every token of this App now", also those on other pages.
-    let everything = RwSignal::new(false);
+    // The page shown belongs to the App shown: another App opens on its first page.
+    let page: RwSignal<(Option<String>, u64)> = RwSignal::new((None, 0));
+    let shown_page = Memo::new(move |_| {
+        let key = tokens_of.with(|shown| shown.as_ref().map(|shown| shown.key.clone()));
+        page.with(|(of, page)| if *of == key { *page } else { 0 })
+    });
     let remove = ServerAction::<RemoveAccessTokens>::new();
     let tokens = Resource::new(
-        move || (tokens_of.get(), page.get(), remove.version().get()),
+        move || (tokens_of.get(), shown_page.get(), remove.version().get()),
         |(shown, page, _)| async move {
             match shown {
                 Some(shown) => list_access_tokens(shown.key, page).await.map(Some),
@@ -48,41 +58,27 @@ pub fn AccessTokensDialog(
             }
         },
     );
-    Effect::new(move |_| {
-        tokens_of.track();
-        if page.get_untracked() != 0 {
-            page.set(0);
-        }
-    });
-    Effect::new(move |_| {
-        tokens_of.track();
-        page.track();
-        remove.version().track();
-        selected.set(BTreeSet::new());
-        everything.set(false);
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = remove.value().get() {
+    Effect::new(move |_| match remove.value().get() {
+        Some(Ok(count)) => {
+            notices.done(format!(
+                "{} removed",
+                counted(count, "access token", "access tokens")
+            ));
             on_changed.run(());
         }
+        Some(Err(error)) => notices.failed(&error),
+        None => {}
     });
-    let remove_error = Signal::derive(move || remove.value().get().and_then(Result::err));
     let title = move || {
         tokens_of
             .get()
             .map(|shown| format!("Access Tokens of {}", shown.name))
             .unwrap_or_default()
     };
-    let remove_selected = move |_| {
-        let Some(shown) = tokens_of.get_untracked() else {
-            return;
-        };
-        remove.dispatch(RemoveAccessTokens {
-            key: shown.key,
-            ids: selected.get_untracked().into_iter().collect(),
-            all: everything.get_untracked(),
-        });
-    };
+    let go_to_page = Callback::new(move |to: u64| {
+        let key = tokens_of.with_untracked(|shown| shown.as_ref().map(|shown| shown.key.clone()));
+        page.set((key, to));
+    });
     view! {
         <dialog
             node_ref=dialog
@@ -91,88 +87,106 @@ pub fn AccessTokensDialog(
             on:close=move |_| close()
         >
             <h2 id="access-tokens-title">{title}</h2>
-            <ErrorNotice error=remove_error/>
-            <p class="status" role="status">
-                {move || match remove.value().get() {
-                    Some(Ok(count)) => format!("Removed {count} access token(s)."),
-                    _ => String::new(),
-                }}
-            </p>
-            <Transition fallback=|| view! { <p role="status">"Loading access tokens…"</p> }>
+            <StatusRegion place=PLACE/>
+            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"><div class="skeleton-row"></div></div> }>
                 {move || Suspend::new(async move {
                     match tokens.await {
-                        Ok(Some(found)) => view! { <TokenTable found selected everything page/> }.into_any(),
+                        Ok(Some(found)) => view! {
+                            <TokenTable found tokens_of remove go_to_page/>
+                        }.into_any(),
                         Ok(None) => ().into_any(),
                         Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                     }
                 })}
             </Transition>
             <div class="actions">
-                <button
-                    type="button"
-                    disabled=move || (selected.with(BTreeSet::is_empty) && !everything.get()) || remove.pending().get()
-                    on:click=remove_selected
-                >
-                    "Remove Selected"
-                </button>
                 <button type="button" class="primary" autofocus on:click=move |_| close()>"Close"</button>
             </div>
         </dialog>
     }
 }
 
+/// One page of the App's tokens, its selection and Remove Selected. Each page (and each
+/// removal) renders a new table, with nothing selected out of sight.
 #[component]
 fn TokenTable(
     found: AccessTokenPage,
-    selected: RwSignal<BTreeSet<i64>>,
-    everything: RwSignal<bool>,
-    page: RwSignal<u64>,
+    tokens_of: RwSignal<Option<TokensOf>>,
+    remove: ServerAction<RemoveAccessTokens>,
+    go_to_page: Callback<u64>,
 ) -> impl IntoView {
+    let selected: RwSignal<BTreeSet<i64>> = RwSignal::new(BTreeSet::new());
+    // The header box means "every token of this App now", also those on other pages.
+    let everything = RwSignal::new(false);
     if found.total == 0 {
         return view! { <p class="empty">"No access tokens left. The App must ask you again."</p> }
             .into_any();
     }
     let ids: Vec<i64> = found.rows.iter().map(|row| row.id).collect();
     let total = found.total;
+    let on_confirm = Callback::new(move |ids: Vec<i64>| {
+        if let Some(shown) = tokens_of.get_untracked() {
+            remove.dispatch(RemoveAccessTokens {
+                key: shown.key,
+                ids,
+                all: everything.get_untracked(),
+            });
+        }
+    });
     view! {
-        <table class="grid">
-            <caption>{format!("{total} access token(s) of yours")}</caption>
-            <thead>
-                <tr>
-                    <th scope="col" class="select">
-                        <SelectAll
-                            label="Select all access tokens".to_owned()
-                            keys=ids
-                            selected
-                            on_toggle=Callback::new(move |on| everything.set(on))
-                        />
-                    </th>
-                    <th scope="col">"Expires"</th>
-                    <th scope="col">"User Agent"</th>
-                    <th scope="col">"Issued"</th>
-                    <th scope="col">"Last used"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {found.rows.into_iter().map(|row| view! {
+        <div class="toolbar">
+            <RemoveSelected
+                id="remove-access-tokens"
+                selected
+                everything=Signal::from(everything)
+                pending=remove.pending()
+                question=|count| match count {
+                    Some(count) => format!(
+                        "Remove {}? The App can no longer use {}.",
+                        counted(count as u64, "access token", "access tokens"),
+                        if count == 1 { "it" } else { "them" }
+                    ),
+                    None => "Remove every access token of yours for this App? The App can no longer use any of them.".to_owned(),
+                }
+                on_confirm
+            />
+        </div>
+        <div class="table-scroll" role="region" aria-label="Your access tokens" tabindex="0">
+            <table class="grid">
+                <caption>{format!("{} of yours", counted(total, "access token", "access tokens"))}</caption>
+                <thead>
                     <tr>
-                        <td class="select">
-                            <SelectRow
-                                label=format!("Select the access token issued {}", row.issued_at)
-                                key=row.id
-                                selected
-                                on_toggle=Callback::new(move |on: bool| if !on { everything.set(false) })
-                            />
-                        </td>
-                        <td><LocalTime utc=row.expires_at/></td>
-                        <td class="user-agent">{row.user_agent}</td>
-                        <td><LocalTime utc=row.issued_at/></td>
-                        <td><LocalTime utc=row.last_used_at/></td>
+                        <th scope="col" class="select">
+                            <SelectAll label="Select all access tokens".to_owned() keys=ids selected everything/>
+                        </th>
+                        <th scope="col">"Expires"</th>
+                        <th scope="col">"User Agent"</th>
+                        <th scope="col">"Issued"</th>
+                        <th scope="col">"Last used"</th>
                     </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
-        <Pager label="Pages of access tokens" page total page_size=PAGE_SIZE noun="access tokens"/>
+                </thead>
+                <tbody>
+                    {found.rows.into_iter().map(|row| view! {
+                        <tr>
+                            <td class="select">
+                                <SelectRow
+                                    label=format!("Select the access token issued {}", row.issued_at)
+                                    key=row.id
+                                    selected
+                                    everything
+                                />
+                            </td>
+                            <td><LocalTime utc=row.expires_at/></td>
+                            <td class="user-agent">{row.user_agent}</td>
+                            <td><LocalTime utc=row.issued_at/></td>
+                            <td><LocalTime utc=row.last_used_at/></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        <Pager label="Pages of access tokens" page=found.page total page_size=PAGE_SIZE
+            noun=("access token", "access tokens") to=PageTo::Call(go_to_page)/>
     }
     .into_any()
 }

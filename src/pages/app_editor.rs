@@ -4,12 +4,13 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use super::app_registration::registration_href;
 use super::apps::JustRegistered;
+use super::apps_location::{AppsLocation, AppsTab, app_href};
 use crate::apps::{
     AppDetails, CreateApp, RegenerateAppSecret, RevealAppSecret, UpdateApp, get_app,
 };
-use crate::components::{ConfirmDialog, ErrorNotice, Field, copy_text, field_id};
+use crate::components::icon::{COPY, HIDE, REGENERATE, REVEAL, WARNING};
+use crate::components::{ConfirmDialog, Field, Icon, Notices, copy_text, field_id, use_notices};
 use crate::domain::{
     AdminEmail, AdminPhone, ApiKind, AppDescription, AppForm, AppName, Homepage, ImageUrl,
     RedirectUrl, check_app_field,
@@ -32,15 +33,19 @@ pub fn AddAppPage() -> impl IntoView {
     });
     let create = ServerAction::<CreateApp>::new();
     let just_registered = expect_context::<JustRegistered>();
+    let notices = use_notices();
     let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(registered)) = create.value().get() {
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(registered)) => {
             let key = registered.app.key.clone();
             just_registered
                 .0
                 .set(Some((key.clone(), registered.secret)));
-            navigate(&format!("/apps/{key}"), Default::default());
+            notices.done("App added. Its key and secret are below; keep the secret safe.");
+            navigate(&app_href(&key), Default::default());
         }
+        Some(Err(error)) => notices.failed(&error),
+        None => {}
     });
     let server_error = Signal::derive(move || create.value().get().and_then(Result::err));
     view! {
@@ -53,7 +58,7 @@ pub fn AddAppPage() -> impl IntoView {
             <section class="credentials" aria-label="Credentials">
                 <p class="hint">"App ID/key and App secret are generated when you click OK."</p>
             </section>
-            <FormActions api pending=create.pending() server_error/>
+            <FormActions api pending=create.pending()/>
         </ActionForm>
     }
 }
@@ -68,7 +73,7 @@ pub fn EditAppPage() -> impl IntoView {
     );
     view! {
         <Title text="Edit App"/>
-        <Suspense fallback=|| view! { <p role="status">"Loading the App…"</p> }>
+        <Suspense fallback=|| view! { <div class="skeleton" aria-busy="true" aria-label="Loading the App"><div class="skeleton-row"></div></div> }>
             {move || Suspend::new(async move {
                 match app.await {
                     Ok(details) => view! { <AppEditor details/> }.into_any(),
@@ -77,7 +82,7 @@ pub fn EditAppPage() -> impl IntoView {
                         view! {
                         <h1>"Edit App"</h1>
                         <p class="error" role="alert">{error.to_string()}</p>
-                        <A href="/apps?tab=registration">"Back to App Registration"</A>
+                        <A href=AppsLocation::of(AppsTab::Registration, ApiKind::UnifiedApi).href()>"Back to App Registration"</A>
                     }.into_any()
                     }
                 }
@@ -89,12 +94,19 @@ pub fn EditAppPage() -> impl IntoView {
 #[component]
 fn AppEditor(details: AppDetails) -> impl IntoView {
     let update = ServerAction::<UpdateApp>::new();
+    let notices = use_notices();
     let navigate = use_navigate();
     let api = details.api;
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = update.value().get() {
-            navigate(&registration_href(api), Default::default());
+    Effect::new(move |_| match update.value().get() {
+        Some(Ok(_)) => {
+            notices.done("App saved");
+            navigate(
+                &AppsLocation::of(AppsTab::Registration, api).href(),
+                Default::default(),
+            );
         }
+        Some(Err(error)) => notices.failed(&error),
+        None => {}
     });
     let server_error = Signal::derive(move || update.value().get().and_then(Result::err));
     view! {
@@ -104,7 +116,7 @@ fn AppEditor(details: AppDetails) -> impl IntoView {
             <input type="hidden" name="key" value=details.key.clone()/>
             <AppFields initial=details.form.clone() server_error/>
             <Credentials key=details.key.clone()/>
-            <FormActions api pending=update.pending() server_error/>
+            <FormActions api pending=update.pending()/>
         </ActionForm>
     }
 }
@@ -156,7 +168,7 @@ fn AppFields(initial: AppForm, server_error: Signal<Option<AppError>>) -> impl I
                 <input type="checkbox" id=trusted_id.clone() name="form[trusted]" value="on"
                     checked=trusted aria-describedby="trusted-warning"/>
                 <label for=trusted_id>"App is trusted"</label>
-                <p class="warning" id="trusted-warning">{TRUSTED_WARNING}</p>
+                <p class="warning" id="trusted-warning"><Icon icon=WARNING/>{TRUSTED_WARNING}</p>
             </div>
             <Field label="Redirect URL" name="form[redirect_url]" required=true input_type="url" autocomplete="off"
                 value=initial.redirect_url error=redirect_error on_input=redirect_input/>
@@ -164,7 +176,7 @@ fn AppFields(initial: AppForm, server_error: Signal<Option<AppError>>) -> impl I
     }
 }
 
-/// App ID/key, and App secret with Reveal, Copy and Regenerate.
+/// App ID/key with Copy, and App secret with Reveal, Copy and Regenerate.
 #[component]
 fn Credentials(key: String) -> impl IntoView {
     let just_registered = expect_context::<JustRegistered>();
@@ -173,131 +185,159 @@ fn Credentials(key: String) -> impl IntoView {
             .filter(|(just_key, _)| *just_key == key)
             .map(|(_, secret)| secret.clone())
     });
+    view! {
+        <section class="credentials" aria-label="Credentials">
+            <div class="field">
+                <label for="field-app-key">"App ID/key"</label>
+                <div class="secret-row">
+                    <input id="field-app-key" type="text" readonly value=key.clone() class="mono"/>
+                    <CopyButton label="Copy App ID/key" what="App ID/key" text=Signal::stored(Some(key.clone()))/>
+                </div>
+            </div>
+            <AppSecret key fresh/>
+        </section>
+    }
+}
+
+/// Copies `text` (once known) and says so in the status region.
+#[component]
+fn CopyButton(
+    /// The button's accessible name.
+    label: &'static str,
+    /// What is copied, in the notice.
+    what: &'static str,
+    /// The text, or `None` while it is not known (then `on_unknown` runs instead).
+    #[prop(into)]
+    text: Signal<Option<String>>,
+    /// Asked to fetch the text first.
+    #[prop(optional)]
+    on_unknown: Option<Callback<()>>,
+) -> impl IntoView {
+    let notices = use_notices();
+    view! {
+        <button type="button" aria-label=label on:click=move |_| match text.get_untracked() {
+            Some(plain) => copy_and_tell(notices, what, plain),
+            None => {
+                if let Some(on_unknown) = on_unknown {
+                    on_unknown.run(());
+                }
+            }
+        }>
+            <Icon icon=COPY/>
+            "Copy"
+        </button>
+    }
+}
+
+fn copy_and_tell(notices: Notices, what: &'static str, text: String) {
+    leptos::task::spawn_local(async move {
+        if copy_text(text).await {
+            notices.done(format!("{what} copied"));
+        } else {
+            notices.done(format!(
+                "The browser did not allow copying. Select the {what} and copy it by hand."
+            ));
+        }
+    });
+}
+
+/// App secret: masked until Reveal; Copy fetches it first if needed; Regenerate asks.
+#[component]
+fn AppSecret(key: String, fresh: Option<String>) -> impl IntoView {
+    let notices = use_notices();
     let secret = RwSignal::new(fresh.clone());
     let revealed = RwSignal::new(fresh.is_some());
-    let status = RwSignal::new(if fresh.is_some() {
-        "App added. Its key and secret are below; keep the secret safe.".to_owned()
-    } else {
-        String::new()
-    });
     let reveal = ServerAction::<RevealAppSecret>::new();
     let regenerate = ServerAction::<RegenerateAppSecret>::new();
     let copy_after_reveal = RwSignal::new(false);
-    let copy = move |text: String| {
-        leptos::task::spawn_local(async move {
-            status.set(if copy_text(text).await {
-                "Copied the App secret.".into()
-            } else {
-                "The browser did not allow copying. Reveal the secret and copy it by hand.".into()
-            });
-        });
-    };
-    Effect::new(move |_| {
-        if let Some(Ok(plain)) = reveal.value().get() {
+    Effect::new(move |_| match reveal.value().get() {
+        Some(Ok(plain)) => {
             secret.set(Some(plain.clone()));
             if copy_after_reveal.get_untracked() {
                 copy_after_reveal.set(false);
-                copy(plain);
+                copy_and_tell(notices, "App secret", plain);
             } else {
                 revealed.set(true);
             }
         }
+        Some(Err(error)) => notices.failed(&error),
+        None => {}
     });
-    Effect::new(move |_| {
-        if let Some(Ok(plain)) = regenerate.value().get() {
+    Effect::new(move |_| match regenerate.value().get() {
+        Some(Ok(plain)) => {
             secret.set(Some(plain));
             revealed.set(true);
-            status.set(
-                "A new App secret was generated. The old one and every access token of the App no longer work."
-                    .into(),
+            notices.done(
+                "Secret regenerated. The old secret and every access token of the App no longer work.",
             );
         }
-    });
-    let error = Signal::derive(move || {
-        regenerate
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| reveal.value().get().and_then(Result::err))
+        Some(Err(error)) => notices.failed(&error),
+        None => {}
     });
     let shown = move || match (revealed.get(), secret.get()) {
         (true, Some(secret)) => secret,
         _ => "•".repeat(32),
     };
     let confirm = RwSignal::new(false);
-    let (reveal_key, copy_key, regenerate_key) = (key.clone(), key.clone(), key.clone());
+    let (reveal_key, copy_key, regenerate_key) = (key.clone(), key.clone(), key);
+    let on_reveal = move |_| {
+        if revealed.get_untracked() {
+            revealed.set(false);
+        } else if secret.with_untracked(Option::is_some) {
+            revealed.set(true);
+        } else {
+            reveal.dispatch(RevealAppSecret {
+                key: reveal_key.clone(),
+            });
+        }
+    };
+    let fetch_then_copy = Callback::new(move |_| {
+        copy_after_reveal.set(true);
+        reveal.dispatch(RevealAppSecret {
+            key: copy_key.clone(),
+        });
+    });
     view! {
-        <section class="credentials" aria-label="Credentials">
-            <div class="field">
-                <label for="field-app-key">"App ID/key"</label>
-                <input id="field-app-key" type="text" readonly value=key class="mono"/>
+        <div class="field">
+            <label for="field-app-secret">"App secret"</label>
+            <div class="secret-row">
+                <input id="field-app-secret" type="text" readonly class="mono" prop:value=shown value=shown/>
+                <button type="button" aria-pressed=move || revealed.get().to_string()
+                    disabled=move || reveal.pending().get() on:click=on_reveal>
+                    {move || if revealed.get() { view! { <Icon icon=HIDE/> } } else { view! { <Icon icon=REVEAL/> } }}
+                    {move || if revealed.get() { "Hide" } else { "Reveal" }}
+                </button>
+                <CopyButton label="Copy App secret" what="App secret" text=secret on_unknown=fetch_then_copy/>
+                <button type="button" disabled=move || regenerate.pending().get()
+                    aria-busy=move || regenerate.pending().get().to_string()
+                    on:click=move |_| confirm.set(true)>
+                    <Icon icon=REGENERATE/>
+                    {move || if regenerate.pending().get() { "Regenerating…" } else { "Regenerate" }}
+                </button>
             </div>
-            <div class="field">
-                <label for="field-app-secret">"App secret"</label>
-                <div class="secret-row">
-                    <input id="field-app-secret" type="text" readonly class="mono"
-                        aria-describedby="secret-status" prop:value=shown value=shown/>
-                    <button type="button" aria-pressed=move || revealed.get().to_string()
-                        disabled=move || reveal.pending().get()
-                        on:click=move |_| {
-                            if revealed.get_untracked() {
-                                revealed.set(false);
-                            } else if secret.with_untracked(Option::is_some) {
-                                revealed.set(true);
-                            } else {
-                                reveal.dispatch(RevealAppSecret { key: reveal_key.clone() });
-                            }
-                        }>
-                        {move || if revealed.get() { "Hide" } else { "Reveal" }}
-                    </button>
-                    <button type="button" on:click=move |_| {
-                        match secret.get_untracked() {
-                            Some(plain) => copy(plain),
-                            None => {
-                                copy_after_reveal.set(true);
-                                reveal.dispatch(RevealAppSecret { key: copy_key.clone() });
-                            }
-                        }
-                    }>"Copy"</button>
-                    <button type="button" disabled=move || regenerate.pending().get()
-                        on:click=move |_| confirm.set(true)>"Regenerate"</button>
-                </div>
-                <p class="status" id="secret-status" role="status">{move || status.get()}</p>
-                <ErrorNotice error/>
-            </div>
-            <ConfirmDialog
-                id="regenerate-secret"
-                open=confirm
-                title="Regenerate App secret"
-                message="The App gets a new secret. The old secret and every access token of the App stop working at once, for every user."
-                on_confirm=Callback::new(move |_| {
-                    regenerate.dispatch(RegenerateAppSecret { key: regenerate_key.clone() });
-                })
-            />
-        </section>
+        </div>
+        <ConfirmDialog
+            id="regenerate-secret"
+            open=confirm
+            title="Regenerate App secret"
+            message="The App gets a new secret. The old secret and every access token of the App stop working at once, for every user."
+            on_confirm=Callback::new(move |_| {
+                regenerate.dispatch(RegenerateAppSecret { key: regenerate_key.clone() });
+            })
+        />
     }
 }
 
-/// Cancel (stores nothing) and OK, with any refusal that is not about one field.
+/// Cancel (stores nothing) and OK; refusals show at their fields and in the status region.
 #[component]
-fn FormActions(
-    api: ApiKind,
-    pending: Memo<bool>,
-    server_error: Signal<Option<AppError>>,
-) -> impl IntoView {
+fn FormActions(api: ApiKind, pending: Memo<bool>) -> impl IntoView {
     view! {
-        <ErrorNotice error=Signal::derive(move || {
-            server_error.get().filter(|e| !matches!(e, AppError::Invalid { .. }))
-        })/>
-        <p class="status" role="status">
-            {move || match server_error.get() {
-                Some(AppError::Invalid { .. }) => "Please correct the marked field.",
-                _ => "",
-            }}
-        </p>
         <div class="actions">
-            <A href=registration_href(api) attr:class="button">"Cancel"</A>
-            <button type="submit" class="primary" disabled=move || pending.get()>"OK"</button>
+            <A href=AppsLocation::of(AppsTab::Registration, api).href() attr:class="button">"Cancel"</A>
+            <button type="submit" class="primary" disabled=move || pending.get()
+                aria-busy=move || pending.get().to_string()>
+                {move || if pending.get() { "Saving…" } else { "OK" }}
+            </button>
         </div>
     }
 }

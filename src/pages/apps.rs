@@ -1,13 +1,13 @@
-//! The Apps page: "SystemAPI & UnifiedAPI", with the two tabs of seed 000.
+//! The Apps page: "SystemAPI & UnifiedAPI", with the two tabs of seed 000. Which tab, API,
+//! filter, sort and page it shows lives in the address (see [`super::apps_location`]).
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Outlet;
-use leptos_router::hooks::use_query_map;
 
 use super::app_registration::AppRegistration;
+use super::apps_location::{AppsAddress, AppsTab};
 use super::apps_management::AppsManagement;
 use crate::components::{Tab, Tabs};
-use crate::domain::ApiKind;
 
 /// The secret of an App registered a moment ago, shown once on its edit form without a
 /// Reveal: (App key, secret).
@@ -22,39 +22,36 @@ pub fn AppsSection() -> impl IntoView {
     view! { <Outlet/> }
 }
 
-/// The address of the Apps page on a tab and an API (what Cancel and OK lead back to).
-pub fn apps_page_href(tab: &str, api: ApiKind) -> String {
-    format!("/apps?tab={tab}&api={}", api.as_str())
-}
-
-/// The Apps page; `?tab=registration|management&api=system|unified` picks where it opens.
+/// The Apps page.
 #[component]
 pub fn AppsPage() -> impl IntoView {
-    let query = use_query_map();
-    let (tab, api, filter) = query.with_untracked(|query| {
-        (
-            match query.get("tab").as_deref() {
-                Some("registration") => "registration",
-                _ => "management",
-            },
-            query
-                .get("api")
-                .and_then(|api| ApiKind::parse(&api).ok())
-                .unwrap_or(ApiKind::UnifiedApi),
-            query.get("filter").unwrap_or_default(),
-        )
-    });
+    let address = AppsAddress::new();
     let tabs = vec![
-        Tab::new("management", "Apps Management"),
-        Tab::new("registration", "App Registration"),
+        Tab::new(AppsTab::Management.as_str(), "Apps Management"),
+        Tab::new(AppsTab::Registration.as_str(), "App Registration"),
     ];
+    let selected = Signal::derive(move || address.location.with(|now| now.tab.as_str()));
+    let on_select = Callback::new(move |id: &'static str| {
+        let tab = if id == AppsTab::Registration.as_str() {
+            AppsTab::Registration
+        } else {
+            AppsTab::Management
+        };
+        address.show(
+            address.location.with_untracked(|now| now.on_tab(tab)),
+            false,
+        );
+    });
     view! {
         <Title text="Apps"/>
         <h1>"Apps"</h1>
         <p class="subtitle">"SystemAPI & UnifiedAPI"</p>
-        <Tabs label="Apps" tabs initial=tab panel=move |tab: &'static str| match tab {
-                "registration" => view! { <AppRegistration api/> }.into_any(),
-                _ => view! { <AppsManagement api filter=filter.clone()/> }.into_any(),
-            }/>
+        <Tabs label="Apps" tabs selected on_select panel=move |tab: &'static str| {
+            if tab == AppsTab::Registration.as_str() {
+                view! { <AppRegistration address/> }.into_any()
+            } else {
+                view! { <AppsManagement address/> }.into_any()
+            }
+        }/>
     }
 }

@@ -1,24 +1,32 @@
-//! The frame of every page of a signed-in account: header, navigation, sign-out.
+//! The frame of every page of a signed-in account: header, navigation, theme, sign-out,
+//! and the console's status region.
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 
+use crate::components::icon::SIGN_OUT;
+use crate::components::{Icon, StatusRegion, ThemeSwitch, provide_notices};
 use crate::error::AppError;
 use crate::session::{SignOut, SignedInAccount, current_account};
 
 /// Loads the signed-in account (sending the browser to sign in when there is none) and
-/// shares it with the page below through context.
+/// shares it with the page below through context. The server renders the first view
+/// whole, so the fallback only ever shows an empty frame.
 #[component]
 pub fn Console() -> impl IntoView {
+    provide_notices();
     let account = Resource::new_blocking(|| (), |_| current_account());
     view! {
-        <Suspense fallback=|| view! { <p class="loading" role="status">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <div class="console-loading" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
                 match account.await {
                     Ok(account) => {
                         provide_context(account.clone());
                         view! {
                             <ConsoleHeader account/>
-                            <main id="main"><Outlet/></main>
+                            <main id="main">
+                                <StatusRegion place="page"/>
+                                <Outlet/>
+                            </main>
                         }
                             .into_any()
                     }
@@ -33,6 +41,9 @@ pub fn Console() -> impl IntoView {
 #[component]
 fn ConsoleHeader(account: SignedInAccount) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
+    // The level is worth saying only where the name does not say it already.
+    let level = account.level.to_string();
+    let level = (level != account.name).then_some(level);
     view! {
         <header class="console-header">
             <A href="/" attr:class="brand">"Appward"</A>
@@ -42,11 +53,14 @@ fn ConsoleHeader(account: SignedInAccount) -> impl IntoView {
             </nav>
             <p class="who">
                 <span class="account-name">{account.name.clone()}</span>
-                " · "
-                <span class="account-level">{account.level.to_string()}</span>
+                {level.map(|level| view! { <span class="account-level">{level}</span> })}
             </p>
+            <ThemeSwitch/>
             <ActionForm action=sign_out>
-                <button type="submit">"Sign out"</button>
+                <button type="submit" disabled=move || sign_out.pending().get()>
+                    <Icon icon=SIGN_OUT/>
+                    "Sign out"
+                </button>
             </ActionForm>
         </header>
     }

@@ -3,10 +3,13 @@ mod access_tokens_dialog;
 mod accounts;
 mod app_editor;
 mod app_registration;
+mod app_status_switch;
 mod apps;
+pub mod apps_location;
 mod apps_management;
 mod console;
 mod home;
+mod live_counts;
 mod not_found;
 mod sign_in;
 

@@ -16,8 +16,9 @@ pub fn SignInPage() -> impl IntoView {
         .get_untracked()
         .get("next")
         .filter(|next| crate::session::local_path(next).is_some());
-    // The server answers the hydrated page with `next` instead of redirecting: it may be a
-    // server route, so it is loaded as a whole document.
+    // The server answers the hydrated page with where to go instead of redirecting: it may
+    // be a server route, and the console's first view is rendered whole by the server, so
+    // it is loaded as a whole document (no empty frame while the account loads).
     Effect::new(move || {
         if let Some(Ok(Some(target))) = sign_in.value().get()
             && let Some(window) = web_sys::window()

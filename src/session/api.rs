@@ -33,12 +33,12 @@ pub async fn sign_in(
 ) -> Result<Option<String>, AppError> {
     let state = crate::server::state()?;
     service::sign_in(&state, &login, password).await?;
-    match next.as_deref().and_then(local_path) {
-        Some(target) if !crate::server::is_plain_form_post() => Ok(Some(target.to_owned())),
-        target => {
-            leptos_axum::redirect(target.unwrap_or("/"));
-            Ok(None)
-        }
+    let target = next.as_deref().and_then(local_path).unwrap_or("/");
+    if crate::server::is_plain_form_post() {
+        leptos_axum::redirect(target);
+        Ok(None)
+    } else {
+        Ok(Some(target.to_owned()))
     }
 }
 

@@ -1,0 +1,99 @@
+//! The App Registration table: the live Apps registered in the caller's scope, filtered,
+//! sorted and paged in one query on the server.
+use sea_orm::sea_query::{ExprTrait, LikeExpr};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
+};
+
+use super::{AppPage, AppRow, PAGE_SIZE, RegisteredSort};
+use crate::apps_management::MAX_FILTER_LENGTH;
+use crate::apps_management::service::{escape_like, lower};
+use crate::domain::{ApiKind, Homepage};
+use crate::error::AppError;
+use crate::server::entities::{account, app};
+use crate::server::{AppState, utc_rfc3339};
+use crate::session::service::Caller;
+
+/// What the table asks for.
+#[derive(Debug, Clone, Copy)]
+pub struct Listing<'a> {
+    /// SystemAPI or UnifiedAPI.
+    pub api: ApiKind,
+    /// The page, from 0.
+    pub page: u64,
+    /// The column sorted by.
+    pub sort: RegisteredSort,
+    /// Whether the order is reversed.
+    pub descending: bool,
+    /// Text the name or description must contain (case-insensitive), or empty.
+    pub filter: &'a str,
+}
+
+/// One page of the live Apps registered in the caller's scope.
+#[tracing::instrument(skip_all, fields(caller = caller.account.id, api = listing.api.as_str(), page = listing.page))]
+pub async fn list(
+    state: &AppState,
+    caller: &Caller,
+    listing: Listing<'_>,
+) -> Result<AppPage, AppError> {
+    let filter = listing.filter.trim();
+    if filter.chars().count() > MAX_FILTER_LENGTH {
+        return Err(AppError::invalid(
+            "filter",
+            format!("Filter with at most {MAX_FILTER_LENGTH} characters."),
+        ));
+    }
+    let mut select = app::Entity::find()
+        .find_also_related(account::Entity)
+        .filter(account::Column::ScopePath.starts_with(caller.scope().as_str()))
+        .filter(app::Column::Api.eq(listing.api.as_str()))
+        .filter(app::Column::RemovedAt.is_null());
+    if !filter.is_empty() {
+        let pattern = format!("%{}%", escape_like(&filter.to_lowercase()));
+        let contains =
+            |column: app::Column| lower(column).like(LikeExpr::new(pattern.clone()).escape('\\'));
+        select = select.filter(
+            Condition::any()
+                .add(contains(app::Column::Name))
+                .add(contains(app::Column::Description)),
+        );
+    }
+    let order = if listing.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    select = match listing.sort {
+        RegisteredSort::App => select,
+        RegisteredSort::Description => {
+            select.order_by(lower(app::Column::Description), order.clone())
+        }
+        RegisteredSort::Homepage => select.order_by(app::Column::Homepage, order.clone()),
+        RegisteredSort::Owner => select.order_by(account::Column::Login, order.clone()),
+        RegisteredSort::Configured => select.order_by(app::Column::UpdatedAt, order.clone()),
+    };
+    let paginator = select
+        .order_by(lower(app::Column::Name), order)
+        .order_by_asc(app::Column::Id)
+        .paginate(&state.db, PAGE_SIZE);
+    let total = paginator.num_items().await?;
+    let rows = paginator
+        .fetch_page(listing.page)
+        .await?
+        .into_iter()
+        .map(|(app, owner)| AppRow {
+            homepage: Homepage::from_stored(app.homepage).display(),
+            owner_login: owner.map(|owner| owner.login),
+            key: app.key,
+            name: app.name,
+            description: app.description,
+            trusted: app.trusted,
+            updated_at: utc_rfc3339(app.updated_at),
+        })
+        .collect();
+    Ok(AppPage {
+        rows,
+        total,
+        page: listing.page,
+    })
+}
