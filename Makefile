@@ -24,7 +24,7 @@ E2E_ADDR := 127.0.0.1:3107
 E2E_DATA := $(CACHE)/e2e-data
 E2E_ADMIN_PASSWORD := e2e-admin-password
 
-.PHONY: run test bench tools load-tool browser postgres fmt-check clippy test-sqlite test-postgres end2end
+.PHONY: run test bench screenshots tools load-tool browser postgres fmt-check clippy test-sqlite test-postgres end2end
 
 ## Build in release mode and serve on the embedded SQLite database at http://127.0.0.1:3000.
 run: tools
@@ -38,6 +38,19 @@ test: tools browser postgres fmt-check clippy test-sqlite test-postgres end2end
 bench: tools load-tool
 	cargo leptos build --release
 	python3 bench/run.py
+
+SHOT_ADDR := 127.0.0.1:3108
+SHOT_DATA := $(CACHE)/screenshot-data
+
+## PNGs of the main pages (light, dark, 360 px) from the release build, into end2end/screenshots/.
+screenshots: tools browser
+	cargo leptos build --release
+	rm -rf "$(SHOT_DATA)" && mkdir -p "$(SHOT_DATA)" end2end/screenshots
+	LEPTOS_SITE_ADDR=$(SHOT_ADDR) LEPTOS_SITE_ROOT=target/site APPWARD_DATA_DIR="$(SHOT_DATA)" \
+		APPWARD_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) DATABASE_URL= RUST_LOG=warn \
+		"$(CARGO_TARGET_DIR)/release/appward" & server=$$!; \
+		trap "kill $$server" EXIT; \
+		cd end2end && APPWARD_E2E_URL=http://$(SHOT_ADDR) npx playwright test --config screenshots.config.ts
 
 load-tool:
 	@oha --version 2>/dev/null | grep -q "$(OHA_VERSION)" \
@@ -57,7 +70,7 @@ tools:
 
 browser:
 	@command -v chromium >/dev/null || { $(APT) update && $(APT) install -y chromium chromium-driver; }
-	@[ -d end2end/node_modules/@playwright/test ] && [ -d end2end/node_modules/oauth4webapi ] || (cd end2end && npm ci)
+	@[ -d end2end/node_modules/@playwright/test ] && [ -d end2end/node_modules/oauth4webapi ] && [ -d end2end/node_modules/@axe-core/playwright ] || (cd end2end && npm ci)
 
 postgres:
 ifeq ($(DATABASE_URL),)

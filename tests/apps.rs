@@ -615,3 +615,63 @@ async fn the_cap_of_1000_apps_holds_when_50_requests_race_at_990() {
     assert_eq!(app.register_app(&admin, "system", &[]).await.status(), 200);
     assert_eq!(app.register_app(&admin, "system", &[]).await.status(), 409);
 }
+
+#[tokio::test]
+async fn app_registration_filters_and_sorts_on_the_server_like_apps_management() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    for (name, description) in [
+        ("Alpha", "first of the ones that match"),
+        ("Bravo", "nothing to see"),
+        ("Charlie", "also matches: ONES"),
+    ] {
+        app.registered_app(
+            &admin,
+            "unified",
+            &[("form[name]", name), ("form[description]", description)],
+        )
+        .await;
+    }
+    let list = |fields: &'static [(&'static str, &'static str)]| {
+        let (app, admin) = (&app, &admin);
+        async move {
+            let response = app.call(admin, "list_registered_apps", fields).await;
+            let status = response.status();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let names = |page: &Value| -> Vec<String> {
+        page["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    // The filter matches the name or the description, without regard to case.
+    let (status, page) = list(&[("api", "unified"), ("filter", "ones")]).await;
+    assert_eq!(status, 200);
+    assert_eq!(page["total"], 2);
+    assert_eq!(names(&page), ["Alpha", "Charlie"]);
+
+    // Sorted by App, descending; by description ascending.
+    let (_, page) = list(&[("api", "unified"), ("sort", "app"), ("descending", "true")]).await;
+    assert_eq!(names(&page), ["Charlie", "Bravo", "Alpha"]);
+    let (_, page) = list(&[("api", "unified"), ("sort", "description")]).await;
+    assert_eq!(names(&page), ["Charlie", "Alpha", "Bravo"]);
+
+    // LIKE's wildcards are plain characters in a filter.
+    let (_, page) = list(&[("api", "unified"), ("filter", "%")]).await;
+    assert_eq!(page["total"], 0);
+
+    // Too long a filter is refused, naming the field.
+    let long: &'static str = Box::leak("x".repeat(101).into_boxed_str());
+    let fields: &'static [(&'static str, &'static str)] =
+        Box::leak(vec![("api", "unified"), ("filter", long)].into_boxed_slice());
+    let (status, _) = list(fields).await;
+    assert_eq!(status, 400);
+}

@@ -1,7 +1,8 @@
 import { expect, test } from "./fixtures";
 import { ADMIN_PASSWORD, hydrated, signIn, unique } from "./helpers";
 
-test("a wrong password is refused with one plain message", async ({ page }) => {
+test("a wrong password is refused with one plain message", async ({ page, consoleWatch }) => {
+  consoleWatch.expectError(/status of 401/);
   await page.goto("/sign-in");
   await hydrated(page);
   await page.getByLabel("Login").fill("admin");

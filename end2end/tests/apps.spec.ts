@@ -87,8 +87,8 @@ test("create, edit, reveal and copy the secret, regenerate it, remove the App", 
   await page.getByRole("button", { name: "Reveal" }).click();
   await expect(secretField).toHaveValue(KEY_SHAPE);
   const secret = await secretField.inputValue();
-  await page.getByRole("button", { name: "Copy" }).click();
-  await expect(page.getByText("Copied the App secret.")).toBeVisible();
+  await page.getByRole("button", { name: "Copy App secret" }).click();
+  await expect(page.getByRole("status")).toHaveText("App secret copied");
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
 
   // Regenerate asks first, then the shown secret changes.
@@ -98,7 +98,7 @@ test("create, edit, reveal and copy the secret, regenerate it, remove the App", 
   await dialog.getByRole("button", { name: "OK" }).click();
   await expect(secretField).not.toHaveValue(secret);
   await expect(secretField).toHaveValue(KEY_SHAPE);
-  await expect(page.getByText("A new App secret was generated.")).toBeVisible();
+  await expect(page.getByRole("status")).toContainText("Secret regenerated");
 
   // Edit: OK saves and returns to the table.
   await page.getByRole("textbox", { name: "Name", exact: true }).fill(renamed);
@@ -110,8 +110,8 @@ test("create, edit, reveal and copy the secret, regenerate it, remove the App", 
   await page.getByRole("checkbox", { name: `Select ${renamed}` }).check();
   await page.getByRole("button", { name: "Remove Selected" }).click();
   const confirm = page.getByRole("dialog", { name: "Remove Selected" });
-  await expect(confirm).toContainText("Remove 1 App(s)?");
+  await expect(confirm).toContainText("Remove 1 App?");
   await confirm.getByRole("button", { name: "OK" }).click();
-  await expect(page.getByText("Removed 1 App(s).")).toBeVisible();
+  await expect(page.getByRole("status")).toHaveText("1 App removed");
   await expect(page.getByRole("link", { name: renamed, exact: true })).toHaveCount(0);
 });

@@ -1,46 +1,17 @@
 // Apps Management (seed 004) in Chromium, with tokens from the real token endpoint.
-import type { APIRequestContext, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { ADMIN_PASSWORD, signIn, unique } from "./helpers";
-
-type Registered = { key: string; secret: string; name: string };
+import { ADMIN_PASSWORD, clientToken, hydrated, meStatus, type Registered, registerApp, signIn, unique } from "./helpers";
 
 async function registerTrustedApp(page: Page, description = "Managed in the browser"): Promise<Registered> {
-  const name = unique("Managed");
-  const response = await page.request.post("/api/create_app", {
-    form: {
-      api: "unified",
-      "form[name]": name,
-      "form[description]": description,
-      "form[homepage]": "https://example.com/MyApp",
-      "form[image_url]": "",
-      "form[admin_email]": "managed@example.com",
-      "form[admin_phone]": "",
-      "form[redirect_url]": "https://example.com/MyApp/handler",
-      "form[trusted]": "on",
-    },
-  });
-  expect(response.status()).toBe(200);
-  const created = await response.json();
-  return { key: created.app.key, secret: created.secret, name };
+  return registerApp(page, unique("Managed"), { description });
 }
 
-async function token(request: APIRequestContext, app: Registered, userAgent: string) {
-  const response = await request.post("/oauth/token", {
-    form: { grant_type: "client_credentials", client_id: app.key, client_secret: app.secret },
-    headers: { "user-agent": userAgent },
-  });
-  expect(response.status()).toBe(200);
-  return (await response.json()).access_token as string;
-}
-
-async function meStatus(request: APIRequestContext, accessToken: string) {
-  const response = await request.get("/uapi/v1/me", { headers: { authorization: `Bearer ${accessToken}` } });
-  return response.status();
-}
+const token = clientToken;
 
 async function openManagement(page: Page, filter: string) {
   await page.goto("/apps?tab=management&api=unified");
+  await hydrated(page);
   await page.getByLabel("Filter").fill(filter);
   await expect(page.getByRole("table")).toHaveCount(1);
   await expect(page.getByRole("row")).toHaveCount(2);
@@ -53,12 +24,16 @@ test("suspending refuses an existing token, enabling lets it work again", async 
   expect(await meStatus(request, accessToken)).toBe(200);
 
   await openManagement(page, app.name);
-  await page.getByRole("button", { name: `Suspend ${app.name}` }).click();
-  await expect(page.getByRole("button", { name: `Enable ${app.name}` })).toBeVisible();
+  const status = page.getByRole("switch", { name: `${app.name} enabled` });
+  await expect(status).toHaveAttribute("aria-checked", "true");
+  await status.click();
+  await expect(status).toHaveAttribute("aria-checked", "false");
+  await expect(page.getByRole("status")).toHaveText("App suspended");
   await expect.poll(() => meStatus(request, accessToken)).toBe(401);
 
-  await page.getByRole("button", { name: `Enable ${app.name}` }).click();
-  await expect(page.getByRole("button", { name: `Suspend ${app.name}` })).toBeVisible();
+  await status.click();
+  await expect(status).toHaveAttribute("aria-checked", "true");
+  await expect(page.getByRole("status")).toHaveText("App enabled");
   await expect.poll(() => meStatus(request, accessToken)).toBe(200);
 });
 
@@ -78,7 +53,10 @@ test("the pop-up lists each token's User Agent; removing one refuses it and keep
   const firstRow = dialog.getByRole("row").filter({ hasText: "FirstAgent/1.0" });
   await firstRow.getByRole("checkbox").check();
   await dialog.getByRole("button", { name: "Remove Selected" }).click();
-  await expect(dialog.getByText("Removed 1 access token(s).")).toBeVisible();
+  const confirm = page.getByRole("dialog", { name: "Remove Selected" });
+  await expect(confirm).toContainText("Remove 1 access token?");
+  await confirm.getByRole("button", { name: "OK" }).click();
+  await expect(dialog.getByRole("status")).toHaveText("1 access token removed");
   await expect(dialog.getByRole("cell", { name: "FirstAgent/1.0" })).toHaveCount(0);
   expect(await meStatus(request, first)).toBe(401);
   expect(await meStatus(request, second)).toBe(200);
@@ -86,7 +64,7 @@ test("the pop-up lists each token's User Agent; removing one refuses it and keep
   // Escape closes the pop-up; the table's count has followed without a reload.
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
-  await expect(page.getByRole("button", { name: `1 access tokens of ${app.name}` })).toBeVisible();
+  await expect(page.getByRole("button", { name: `1 access token of ${app.name}` })).toBeVisible();
 });
 
 test("select all in the pop-up removes every token of the App", async ({ page, request }) => {
@@ -106,7 +84,9 @@ test("select all in the pop-up removes every token of the App", async ({ page, r
   expect(await all.evaluate((box: HTMLInputElement) => box.indeterminate)).toBe(true);
   await all.check();
   await dialog.getByRole("button", { name: "Remove Selected" }).click();
+  await page.getByRole("dialog", { name: "Remove Selected" }).getByRole("button", { name: "OK" }).click();
   await expect(dialog.getByText("No access tokens left.")).toBeVisible();
+  await expect(dialog.getByRole("status")).toHaveText("3 access tokens removed");
   for (const accessToken of tokens) expect(await meStatus(request, accessToken)).toBe(401);
   await dialog.getByRole("button", { name: "Close" }).click();
   await expect(page.getByRole("row").filter({ hasText: app.name }).getByRole("cell").nth(4)).toHaveText("0");
@@ -133,7 +113,7 @@ test("Remove Selected removes an App after confirmation", async ({ page, request
   await page.getByRole("button", { name: "Remove Selected" }).click();
   const confirm = page.getByRole("dialog", { name: "Remove Selected" });
   await confirm.getByRole("button", { name: "OK" }).click();
-  await expect(page.getByText(/Removed 1 App\(s\)/)).toBeVisible();
+  await expect(page.getByRole("status")).toHaveText("1 App removed");
   await expect(page.getByText(/No UnifiedAPI App matches/)).toBeVisible();
   expect(await meStatus(request, accessToken)).toBe(401);
 });
@@ -156,9 +136,10 @@ test.describe("before the page is interactive", () => {
     await expect(page.getByRole("row")).toHaveCount(2);
     await expect(page.getByRole("link", { name: app.name, exact: true })).toBeVisible();
 
-    await page.getByRole("button", { name: `Suspend ${app.name}` }).click();
-    await expect(page.getByRole("button", { name: `Enable ${app.name}` })).toBeVisible();
-    await page.getByRole("button", { name: `Enable ${app.name}` }).click();
-    await expect(page.getByRole("button", { name: `Suspend ${app.name}` })).toBeVisible();
+    const status = page.getByRole("switch", { name: `${app.name} enabled` });
+    await status.click();
+    await expect(status).toHaveAttribute("aria-checked", "false");
+    await status.click();
+    await expect(status).toHaveAttribute("aria-checked", "true");
   });
 });

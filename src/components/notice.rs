@@ -47,6 +47,23 @@ impl Notices {
         self.notice.set(Some(Notice::Failed(text)));
     }
 
+    /// Reports each new result of an action: its words when it succeeded, its refusal
+    /// otherwise. For as long as the calling component lives.
+    pub fn report<T>(
+        self,
+        result: impl Into<Signal<Option<Result<T, AppError>>>>,
+        words: impl Fn(T) -> String + Send + Sync + 'static,
+    ) where
+        T: Clone + Send + Sync + 'static,
+    {
+        let result = result.into();
+        Effect::new(move |_| match result.get() {
+            Some(Ok(done)) => self.done(words(done)),
+            Some(Err(error)) => self.failed(&error),
+            None => {}
+        });
+    }
+
     /// Empties the region (a new page, a new form).
     pub fn clear(self) {
         if self.notice.with_untracked(Option::is_some) {

@@ -5,9 +5,8 @@ use leptos_meta::Title;
 
 use super::console::use_account;
 use crate::accounts::{AccountRow, CreateAccount, RemoveAccount, list_accounts};
-use crate::components::{ConfirmDialog, ErrorNotice, Field, field_id};
+use crate::components::{ConfirmDialog, Field, field_id, use_notices};
 use crate::domain::{AccountLevel, AccountName, FieldError, Login, Password};
-use crate::error::AppError;
 
 /// Lists, creates and removes the accounts of the signed-in account's scope.
 #[component]
@@ -18,10 +17,15 @@ pub fn AccountsPage() -> impl IntoView {
         move || (create.version().get(), remove.version().get()),
         |_| list_accounts(),
     );
+    let notices = use_notices();
+    notices.report(create.value(), |row| {
+        format!("Created {} ({})", row.login, row.level)
+    });
+    notices.report(remove.value(), |_| "Account removed".to_owned());
     view! {
         <Title text="Accounts"/>
         <h1>"Accounts"</h1>
-        <Transition fallback=|| view! { <p role="status">"Loading accounts…"</p> }>
+        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true" aria-label="Loading accounts"><div class="skeleton-row"></div></div> }>
             {move || Suspend::new(async move {
                 match accounts.await {
                     Ok(rows) => view! {
@@ -40,8 +44,8 @@ fn AccountTable(rows: Vec<AccountRow>, remove: ServerAction<RemoveAccount>) -> i
     let me = use_account();
     let pending: RwSignal<Option<AccountRow>> = RwSignal::new(None);
     let open = RwSignal::new(false);
-    let error = Signal::derive(move || remove.value().get().and_then(Result::err));
     view! {
+        <div class="table-scroll" role="region" aria-label="Accounts in your scope" tabindex="0">
         <table class="grid">
             <caption>"Accounts in your scope"</caption>
             <thead>
@@ -69,6 +73,8 @@ fn AccountTable(rows: Vec<AccountRow>, remove: ServerAction<RemoveAccount>) -> i
                                     {(!is_me).then(|| view! {
                                         <button
                                             type="button"
+                                            class="danger"
+                                            disabled=move || remove.pending().get()
                                             aria-label=format!("Remove {}", row.login)
                                             on:click=move |_| {
                                                 pending.set(Some(target.clone()));
@@ -85,7 +91,7 @@ fn AccountTable(rows: Vec<AccountRow>, remove: ServerAction<RemoveAccount>) -> i
                     .collect_view()}
             </tbody>
         </table>
-        <ErrorNotice error/>
+        </div>
         <ConfirmDialog
             id="remove-account"
             open
@@ -175,18 +181,10 @@ fn NewAccountForm(rows: Vec<AccountRow>, create: ServerAction<CreateAccount>) ->
                         }).collect_view()}
                     </select>
                 </div>
-                <ErrorNotice error=Signal::derive(move || {
-                    server_error.get().filter(|e| !matches!(e, AppError::Invalid { .. }))
-                })/>
-                <p class="status" role="status">
-                    {move || match create.value().get() {
-                        Some(Ok(row)) => format!("Created {} ({}).", row.login, row.level),
-                        _ => String::new(),
-                    }}
-                </p>
                 <div class="actions">
-                    <button type="submit" class="primary" disabled=move || create.pending().get()>
-                        "Create account"
+                    <button type="submit" class="primary" disabled=move || create.pending().get()
+                        aria-busy=move || create.pending().get().to_string()>
+                        {move || if create.pending().get() { "Creating…" } else { "Create account" }}
                     </button>
                 </div>
             </ActionForm>

@@ -2,12 +2,13 @@
 //! the server like Apps Management, with Add App and Remove Selected.
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_use_fn_debounce_throttle::use_debounce_fn_with_arg;
 use std::collections::BTreeSet;
 
-use super::apps_location::{AppsAddress, AppsTab, ListView, app_href};
+use super::apps_location::{AppsAddress, AppsLocation, AppsTab, ListView, app_href};
 use super::apps_management::SkeletonRows;
 use super::console::use_account;
+use super::list_filter::ListFilter;
+use super::sort_header::SortHeader;
 use crate::apps::{
     AppPage, AppRow, PAGE_SIZE, RegisteredSort, RemoveApps, SortColumn, list_registered_apps,
 };
@@ -17,9 +18,6 @@ use crate::components::{
     SelectRow, counted, use_notices,
 };
 use crate::domain::{AccountLevel, ApiKind};
-
-/// How long the filter waits after the last keystroke before it asks the server.
-const FILTER_DELAY_MS: f64 = 300.0;
 
 /// What the table shows: the API and the list's filter, sort and page.
 type Shown = (ApiKind, ListView<RegisteredSort>);
@@ -46,10 +44,8 @@ pub fn AppRegistration(address: AppsAddress) -> impl IntoView {
             )
         },
     );
-    Effect::new(move |_| match remove.value().get() {
-        Some(Ok(count)) => notices.done(format!("{} removed", counted(count, "App", "Apps"))),
-        Some(Err(error)) => notices.failed(&error),
-        None => {}
+    notices.report(remove.value(), |count| {
+        format!("{} removed", counted(count, "App", "Apps"))
     });
     view! {
         <ApiSwitch
@@ -59,7 +55,15 @@ pub fn AppRegistration(address: AppsAddress) -> impl IntoView {
                 address.show(address.location.with_untracked(|now| now.on_api(api)), false)
             })
         />
-        <RegistrationFilter address shown/>
+        <ListFilter
+            id="registered-filter"
+            tab=AppsTab::Registration
+            param="reg_filter"
+            address
+            api=Signal::derive(move || shown.with(|(api, _)| *api))
+            filter=Signal::derive(move || shown.with(|(_, list)| list.filter.clone()))
+            filtered=|now, filter| AppsLocation { registration: now.registration.filtered(filter), ..now.clone() }
+        />
         <Transition fallback=|| view! { <SkeletonRows/> }>
             {move || Suspend::new(async move {
                 match apps.await {
@@ -70,39 +74,6 @@ pub fn AppRegistration(address: AppsAddress) -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-/// The filter box of App Registration; a plain GET form before the page is interactive.
-#[component]
-fn RegistrationFilter(address: AppsAddress, shown: Memo<Shown>) -> impl IntoView {
-    let follow = use_debounce_fn_with_arg(
-        move |typed: String| {
-            let next = address.location.with_untracked(|now| {
-                let mut next = now.clone();
-                next.registration = now.registration.filtered(typed.trim().to_owned());
-                next
-            });
-            address.show(next, true);
-        },
-        FILTER_DELAY_MS,
-    );
-    view! {
-        <form method="get" action="/apps" role="search" class="filter" on:submit=|event| event.prevent_default()>
-            <input type="hidden" name="tab" value=AppsTab::Registration.as_str()/>
-            <input type="hidden" name="api" value=move || shown.with(|(api, _)| api.as_str())/>
-            <label for="registered-filter">"Filter"</label>
-            <input
-                id="registered-filter"
-                name="reg_filter"
-                type="search"
-                maxlength="100"
-                placeholder="App name or description"
-                value=shown.with_untracked(|(_, list)| list.filter.clone())
-                prop:value=move || shown.with(|(_, list)| list.filter.clone())
-                on:input=move |event| { follow(event_target_value(&event)); }
-            />
-        </form>
     }
 }
 
@@ -147,24 +118,11 @@ fn RegisteredApps(
     let with_owner = use_account().level != AccountLevel::User;
     let keys: Vec<String> = found.rows.iter().map(|row| row.key.clone()).collect();
     let header = |column: RegisteredSort, label: &'static str| {
-        let aria_sort = match (list.sort == column, list.descending) {
-            (false, _) => "none",
-            (true, false) => "ascending",
-            (true, true) => "descending",
-        };
-        let href = address.href(|now| {
-            let mut next = now.clone();
-            next.registration = now.registration.sorted_by(column);
-            next
+        let href = address.href(|now| AppsLocation {
+            registration: now.registration.sorted_by(column),
+            ..now.clone()
         });
-        view! {
-            <th scope="col" aria-sort=aria_sort>
-                <A href=href scroll=false attr:class="sort" attr:title=format!("Sort by {label}")>
-                    {label}
-                    <span class="visually-hidden">", sort by "{label}</span>
-                </A>
-            </th>
-        }
+        view! { <SortHeader column label title=label list=list.clone() href/> }
     };
     let pages = PageTo::Address(Box::new(move |page| {
         address.href(|now| {

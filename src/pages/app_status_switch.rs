@@ -33,11 +33,13 @@ pub fn AppStatusSwitch(
             _ => confirmed.get(),
         },
     );
-    Effect::new(move |_| match toggle.value().get() {
-        Some(Ok(true)) => notices.done("App suspended"),
-        Some(Ok(false)) => notices.done("App enabled"),
-        Some(Err(error)) => notices.failed(&error),
-        None => {}
+    notices.report(toggle.value(), |suspended| {
+        if suspended {
+            "App suspended"
+        } else {
+            "App enabled"
+        }
+        .to_owned()
     });
     let form_key = key.clone();
     view! {

@@ -30,7 +30,9 @@ pub fn AppsPage() -> impl IntoView {
         Tab::new(AppsTab::Management.as_str(), "Apps Management"),
         Tab::new(AppsTab::Registration.as_str(), "App Registration"),
     ];
-    let selected = Signal::derive(move || address.location.with(|now| now.tab.as_str()));
+    // A memo: the panel is rendered again only when the tab changes, not at every change of
+    // the address (a filter being typed keeps its box).
+    let selected = Memo::new(move |_| address.location.with(|now| now.tab.as_str()));
     let on_select = Callback::new(move |id: &'static str| {
         let tab = if id == AppsTab::Registration.as_str() {
             AppsTab::Registration

@@ -278,9 +278,10 @@ impl AppsAddress {
         }
     }
 
-    /// The address of the view `change` makes of the current one (for links).
+    /// The address of the view `change` makes of the current one (for links, which are
+    /// rendered again with their table whenever the view changes).
     pub fn href(self, change: impl Fn(&AppsLocation) -> AppsLocation) -> String {
-        self.location.with(|now| change(now).href())
+        self.location.with_untracked(|now| change(now).href())
     }
 }
 

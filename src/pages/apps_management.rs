@@ -3,13 +3,14 @@
 //! server, the view kept in the address, and the counts kept live while the page is seen.
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_use_fn_debounce_throttle::use_debounce_fn_with_arg;
 use std::collections::{BTreeSet, HashMap};
 
 use super::access_tokens_dialog::{AccessTokensDialog, TokensOf};
 use super::app_status_switch::AppStatusSwitch;
-use super::apps_location::{AppsAddress, AppsTab, ListView, app_href};
+use super::apps_location::{AppsAddress, AppsLocation, AppsTab, ListView, app_href};
+use super::list_filter::ListFilter;
 use super::live_counts::{LiveCounts, stamp_now};
+use super::sort_header::SortHeader;
 use crate::apps::SortColumn;
 use crate::apps_management::{
     ManagedAppPage, ManagedAppRow, ManagedSort, PAGE_SIZE, RemoveManagedApps, list_managed_apps,
@@ -21,9 +22,6 @@ use crate::components::{
 };
 use crate::domain::ApiKind;
 use crate::error::AppError;
-
-/// How long the filter waits after the last keystroke before it asks the server.
-const FILTER_DELAY_MS: f64 = 300.0;
 
 /// What the table shows: the API and the list's filter, sort and page.
 type Shown = (ApiKind, ListView<ManagedSort>);
@@ -58,10 +56,8 @@ pub fn AppsManagement(address: AppsAddress) -> impl IntoView {
         })
     });
     let tokens_of: RwSignal<Option<TokensOf>> = RwSignal::new(None);
-    Effect::new(move |_| match remove.value().get() {
-        Some(Ok(done)) => notices.done(removed_words(done.removed, done.deauthorized)),
-        Some(Err(error)) => notices.failed(&error),
-        None => {}
+    notices.report(remove.value(), |done| {
+        removed_words(done.removed, done.deauthorized)
     });
     view! {
         <ApiSwitch
@@ -71,7 +67,15 @@ pub fn AppsManagement(address: AppsAddress) -> impl IntoView {
                 address.show(address.location.with_untracked(|now| now.on_api(api)), false)
             })
         />
-        <FilterBox address shown/>
+        <ListFilter
+            id="managed-filter"
+            tab=AppsTab::Management
+            param="filter"
+            address
+            api=Signal::derive(move || shown.with(|(api, _)| *api))
+            filter=Signal::derive(move || shown.with(|(_, list)| list.filter.clone()))
+            filtered=|now, filter| AppsLocation { management: now.management.filtered(filter), ..now.clone() }
+        />
         <Transition fallback=|| view! { <SkeletonRows/> }>
             {move || Suspend::new(async move {
                 let (stamp, found) = apps.await;
@@ -120,40 +124,6 @@ pub fn SkeletonRows() -> impl IntoView {
     }
 }
 
-/// The filter box: the table (and the address) follow what is typed, a moment after typing
-/// stops. Before the page is interactive it is a plain GET form that reloads the tab.
-#[component]
-fn FilterBox(address: AppsAddress, shown: Memo<Shown>) -> impl IntoView {
-    let follow = use_debounce_fn_with_arg(
-        move |typed: String| {
-            let next = address.location.with_untracked(|now| {
-                let mut next = now.clone();
-                next.management = now.management.filtered(typed.trim().to_owned());
-                next
-            });
-            address.show(next, true);
-        },
-        FILTER_DELAY_MS,
-    );
-    view! {
-        <form method="get" action="/apps" role="search" class="filter" on:submit=|event| event.prevent_default()>
-            <input type="hidden" name="tab" value=AppsTab::Management.as_str()/>
-            <input type="hidden" name="api" value=move || shown.with(|(api, _)| api.as_str())/>
-            <label for="managed-filter">"Filter"</label>
-            <input
-                id="managed-filter"
-                name="filter"
-                type="search"
-                maxlength="100"
-                placeholder="App name or description"
-                value=shown.with_untracked(|(_, list)| list.filter.clone())
-                prop:value=move || shown.with(|(_, list)| list.filter.clone())
-                on:input=move |event| { follow(event_target_value(&event)); }
-            />
-        </form>
-    }
-}
-
 /// One page of the table, its selection and Remove Selected. A new page (or a new view)
 /// renders a new table, with nothing selected out of sight; the live counts change cells,
 /// never the rows, so focus, selection and scroll stay.
@@ -196,7 +166,12 @@ fn ManagedTable(
     }
     let keys: Vec<String> = found.rows.iter().map(|row| row.key.clone()).collect();
     let header = |column: ManagedSort, label: &'static str| {
-        view! { <SortHeader column label list=list.clone() address/> }
+        let href = address.href(|now| AppsLocation {
+            management: now.management.sorted_by(column),
+            ..now.clone()
+        });
+        let title = if label == "S" { "Status" } else { label };
+        view! { <SortHeader column label title list=list.clone() href/> }
     };
     let pages = PageTo::Address(Box::new(move |page| {
         address.href(|now| {
@@ -232,35 +207,6 @@ fn ManagedTable(
         <Pager label="Pages of Apps" page=list.page total=found.total page_size=PAGE_SIZE noun=("App", "Apps") to=pages/>
     }
     .into_any()
-}
-
-/// A column header: a link that sorts by its column; again reverses the order.
-#[component]
-fn SortHeader(
-    column: ManagedSort,
-    label: &'static str,
-    list: ListView<ManagedSort>,
-    address: AppsAddress,
-) -> impl IntoView {
-    let aria_sort = match (list.sort == column, list.descending) {
-        (false, _) => "none",
-        (true, false) => "ascending",
-        (true, true) => "descending",
-    };
-    let title = if label == "S" { "Status" } else { label };
-    let href = address.href(|now| {
-        let mut next = now.clone();
-        next.management = now.management.sorted_by(column);
-        next
-    });
-    view! {
-        <th scope="col" aria-sort=aria_sort>
-            <A href=href scroll=false attr:class="sort" attr:title=format!("Sort by {title}")>
-                {label}
-                <span class="visually-hidden">{format!(", sort by {title}")}</span>
-            </A>
-        </th>
-    }
 }
 
 #[component]

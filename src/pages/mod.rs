@@ -9,9 +9,11 @@ pub mod apps_location;
 mod apps_management;
 mod console;
 mod home;
+mod list_filter;
 mod live_counts;
 mod not_found;
 mod sign_in;
+mod sort_header;
 
 pub use accounts::AccountsPage;
 pub use app_editor::{AddAppPage, EditAppPage};
