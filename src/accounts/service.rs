@@ -149,8 +149,9 @@ pub async fn remove(state: &AppState, caller: &Caller, id: i64) -> Result<(), Ap
         .await?;
     if children > 0 {
         return Err(AppError::Conflict(format!(
-            "{} has {children} account(s) below it. Remove those first.",
-            target.login
+            "{} has {} below it. Remove those first.",
+            target.login,
+            crate::components::counted(children, "account", "accounts")
         )));
     }
     let target_id = target.id;

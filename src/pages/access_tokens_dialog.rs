@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use crate::access_tokens::{AccessTokenPage, PAGE_SIZE, RemoveAccessTokens, list_access_tokens};
 use crate::components::{
-    LocalTime, PageTo, Pager, RemoveSelected, SelectAll, SelectRow, StatusRegion, counted,
-    sync_modal, use_notices,
+    LocalTime, PageTo, Pager, RemoveSelected, SelectAll, SelectRow, Skeleton, StatusRegion,
+    counted, sync_modal, use_notices,
 };
 
 /// The dialog's name for the console's status region.
@@ -88,7 +88,7 @@ pub fn AccessTokensDialog(
         >
             <h2 id="access-tokens-title">{title}</h2>
             <StatusRegion place=PLACE/>
-            <Transition fallback=|| view! { <div class="skeleton" aria-busy="true"><div class="skeleton-row"></div></div> }>
+            <Transition fallback=|| view! { <Skeleton label="Loading access tokens" rows=1/> }>
                 {move || Suspend::new(async move {
                     match tokens.await {
                         Ok(Some(found)) => view! {

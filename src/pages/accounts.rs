@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use super::console::use_account;
 use crate::accounts::{AccountRow, CreateAccount, RemoveAccount, list_accounts};
-use crate::components::{ConfirmDialog, Field, field_id, use_notices};
+use crate::components::{ConfirmDialog, Field, Skeleton, field_id, use_notices};
 use crate::domain::{AccountLevel, AccountName, FieldError, Login, Password};
 
 /// Lists, creates and removes the accounts of the signed-in account's scope.
@@ -25,7 +25,7 @@ pub fn AccountsPage() -> impl IntoView {
     view! {
         <Title text="Accounts"/>
         <h1>"Accounts"</h1>
-        <Transition fallback=|| view! { <div class="skeleton" aria-busy="true" aria-label="Loading accounts"><div class="skeleton-row"></div></div> }>
+        <Transition fallback=|| view! { <Skeleton label="Loading accounts"/> }>
             {move || Suspend::new(async move {
                 match accounts.await {
                     Ok(rows) => view! {

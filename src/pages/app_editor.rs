@@ -10,7 +10,9 @@ use crate::apps::{
     AppDetails, CreateApp, RegenerateAppSecret, RevealAppSecret, UpdateApp, get_app,
 };
 use crate::components::icon::{COPY, HIDE, REGENERATE, REVEAL, WARNING};
-use crate::components::{ConfirmDialog, Field, Icon, Notices, copy_text, field_id, use_notices};
+use crate::components::{
+    ConfirmDialog, Field, Icon, Notices, Skeleton, copy_text, field_id, use_notices,
+};
 use crate::domain::{
     AdminEmail, AdminPhone, ApiKind, AppDescription, AppForm, AppName, Homepage, ImageUrl,
     RedirectUrl, check_app_field,
@@ -73,7 +75,7 @@ pub fn EditAppPage() -> impl IntoView {
     );
     view! {
         <Title text="Edit App"/>
-        <Suspense fallback=|| view! { <div class="skeleton" aria-busy="true" aria-label="Loading the App"><div class="skeleton-row"></div></div> }>
+        <Suspense fallback=|| view! { <Skeleton label="Loading the App"/> }>
             {move || Suspend::new(async move {
                 match app.await {
                     Ok(details) => view! { <AppEditor details/> }.into_any(),

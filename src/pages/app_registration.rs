@@ -5,7 +5,6 @@ use leptos_router::components::A;
 use std::collections::BTreeSet;
 
 use super::apps_location::{AppsAddress, AppsLocation, AppsTab, ListView, app_href};
-use super::apps_management::SkeletonRows;
 use super::console::use_account;
 use super::list_filter::ListFilter;
 use super::sort_header::SortHeader;
@@ -15,7 +14,7 @@ use crate::apps::{
 use crate::components::icon::{ADD, EXTERNAL_LINK};
 use crate::components::{
     ApiSwitch, DescriptionHint, Icon, LocalTime, PageTo, Pager, RemoveSelected, SelectAll,
-    SelectRow, counted, use_notices,
+    SelectRow, Skeleton, counted, use_notices,
 };
 use crate::domain::{AccountLevel, ApiKind};
 
@@ -64,7 +63,7 @@ pub fn AppRegistration(address: AppsAddress) -> impl IntoView {
             filter=Signal::derive(move || shown.with(|(_, list)| list.filter.clone()))
             filtered=|now, filter| AppsLocation { registration: now.registration.filtered(filter), ..now.clone() }
         />
-        <Transition fallback=|| view! { <SkeletonRows/> }>
+        <Transition fallback=|| view! { <Skeleton label="Loading Apps" rows=5/> }>
             {move || Suspend::new(async move {
                 match apps.await {
                     Ok(found) => view! {

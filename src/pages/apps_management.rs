@@ -18,7 +18,7 @@ use crate::apps_management::{
 use crate::components::icon::EXTERNAL_LINK;
 use crate::components::{
     ApiSwitch, DescriptionHint, Icon, LocalTime, PageTo, Pager, RemoveSelected, SelectAll,
-    SelectRow, counted, use_notices,
+    SelectRow, Skeleton, counted, use_notices,
 };
 use crate::domain::ApiKind;
 use crate::error::AppError;
@@ -76,7 +76,7 @@ pub fn AppsManagement(address: AppsAddress) -> impl IntoView {
             filter=Signal::derive(move || shown.with(|(_, list)| list.filter.clone()))
             filtered=|now, filter| AppsLocation { management: now.management.filtered(filter), ..now.clone() }
         />
-        <Transition fallback=|| view! { <SkeletonRows/> }>
+        <Transition fallback=|| view! { <Skeleton label="Loading Apps" rows=5/> }>
             {move || Suspend::new(async move {
                 let (stamp, found) = apps.await;
                 match found {
@@ -111,16 +111,6 @@ fn removed_words(removed: u64, deauthorized: u64) -> String {
             counted(removed, "App", "Apps"),
             counted(deauthorized, "App", "Apps")
         ),
-    }
-}
-
-/// Rows that stand in for the table while the first page of another view loads.
-#[component]
-pub fn SkeletonRows() -> impl IntoView {
-    view! {
-        <div class="skeleton" aria-busy="true" aria-label="Loading Apps">
-            {(0..5).map(|_| view! { <div class="skeleton-row"></div> }).collect_view()}
-        </div>
     }
 }
 
