@@ -76,6 +76,7 @@ pub async fn list_registered_apps(api: String, page: u64) -> Result<AppPage, App
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
     let api = ApiKind::parse(&api)?;
+    let page = crate::listing::check_page(page)?;
     service::list(&state, &caller, api, page).await
 }
 

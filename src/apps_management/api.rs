@@ -47,6 +47,23 @@ impl ManagedSort {
     }
 
     /// The column with this name; the App column for anything else.
+    /// The sort a request names: empty for the default, else one of [`Self::as_str`]; a 400
+    /// that names the field for anything else.
+    pub fn from_param(value: &str) -> Result<Self, AppError> {
+        if value.is_empty() {
+            return Ok(Self::default());
+        }
+        Self::ALL
+            .into_iter()
+            .find(|sort| sort.as_str() == value)
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "sort",
+                    "sort must be one of status, app, description, access_tokens, configured.",
+                )
+            })
+    }
+
     pub fn parse(value: &str) -> Self {
         Self::ALL
             .into_iter()
@@ -114,8 +131,8 @@ pub async fn list_managed_apps(
     let api = crate::domain::ApiKind::parse(&api)?;
     let listing = service::Listing {
         api,
-        page,
-        sort: ManagedSort::parse(&sort),
+        page: crate::listing::check_page(page)?,
+        sort: ManagedSort::from_param(&sort)?,
         descending,
         filter: &filter,
     };
