@@ -36,6 +36,9 @@ pub struct Config {
     pub sign_in_attempts_per_minute: u32,
     /// `APPWARD_CLIENT_AUTH_ATTEMPTS`: failed App authentications allowed per App per minute.
     pub client_auth_attempts_per_minute: u32,
+    /// `APPWARD_FAILURE_STORE_CAPACITY`: the most keys each failure counter keeps (sign-ins,
+    /// App authentications); past it the least used are forgotten.
+    pub failure_store_capacity: u64,
     /// `APPWARD_MAX_BODY_BYTES`: the largest request body accepted.
     pub max_body_bytes: usize,
     /// `APPWARD_DB_POOL_SIZE`: the most database connections at once (else sized for the machine).
@@ -93,6 +96,12 @@ impl Config {
                 &lookup,
                 "APPWARD_CLIENT_AUTH_ATTEMPTS",
                 "20",
+                number,
+            )?,
+            failure_store_capacity: parse(
+                &lookup,
+                "APPWARD_FAILURE_STORE_CAPACITY",
+                "100000",
                 number,
             )?,
             max_body_bytes: parse(&lookup, "APPWARD_MAX_BODY_BYTES", "65536", number)?,
