@@ -52,19 +52,30 @@ pub async fn sign_in(state: &AppState, login: &str, password: String) -> Result<
         .map(|parts| crate::oauth::RequestMeta::of(&parts, state).client_addr)
         .unwrap_or_default();
     let limit_key = format!("{login}|{address}");
-    if let Err(retry_after) = state.sign_in_failures.check(&limit_key) {
-        return Err(AppError::TooManyRequests { retry_after });
-    }
+    // Checked and counted in one atomic step: of many attempts at once, no more than the
+    // limit get to a password check. A success gives its attempt back.
+    let attempt = state
+        .sign_in_failures
+        .reserve(&limit_key)
+        .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
     let found = account::Entity::find()
         .filter(account::Column::Login.eq(login.as_str()))
         .one(&state.db)
         .await?;
     let hash = found.as_ref().map(|account| account.password_hash.clone());
-    if !crypto::verify_password(password, hash).await {
-        state.sign_in_failures.record_failure(&limit_key);
+    let matches = match crypto::verify_password(&state.password_gate, password, hash).await {
+        Ok(matches) => matches,
+        Err(busy) => {
+            // Not checked: not a failure either.
+            attempt.succeeded();
+            return Err(busy);
+        }
+    };
+    if !matches {
         tracing::info!("sign-in refused");
         return Err(AppError::WrongCredentials);
     }
+    attempt.succeeded();
     let account = found.ok_or(AppError::WrongCredentials)?;
     // A new id at every sign-in: an id planted before sign-in is worth nothing after it.
     if let Some(old) = request_cookie_token() {
