@@ -494,3 +494,105 @@ async fn two_hundred_concurrent_sign_ins_stay_within_64_mb_and_are_told_to_retry
         "{answers:?}"
     );
 }
+
+// Finding 7: look-alike domains.
+
+#[tokio::test]
+async fn the_consent_page_shows_a_look_alike_homepage_in_punycode_with_its_warning() {
+    let app = TestApp::spawn().await;
+    // "аррӏе" in Cyrillic letters: reads as "apple".
+    let (lookalike, alice) = app
+        .app_and_user(&[(
+            "homepage",
+            "http://\u{430}\u{440}\u{440}\u{4cf}\u{435}.com/",
+        )])
+        .await;
+    let admin = app.admin().await;
+    let russian = app
+        .oauth_app(&admin, "unified", &[("homepage", "http://пример.рф/")])
+        .await;
+    let warning = appward::domain::idn::LOOKALIKE_WARNING;
+    let page = app.authorize(&alice, &lookalike, None, &[]).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(">http://xn--"), "{html}");
+    assert!(!html.contains("\u{430}\u{440}\u{440}"), "{html}");
+    assert!(html.contains(warning), "{html}");
+    let page = app.authorize(&alice, &russian, None, &[]).await;
+    let html = page.text().await.unwrap();
+    assert!(html.contains(">http://пример.рф/"), "{html}");
+    assert!(!html.contains(warning), "{html}");
+    // The edit form shows the same.
+    let details: Value = app
+        .call(&admin, "get_app", &[("key", &lookalike.key)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let shown = details["form"]["homepage"].as_str().unwrap();
+    assert!(shown.starts_with("http://xn--"), "{shown}");
+}
+
+// Finding 8: the smaller points.
+
+#[tokio::test]
+async fn answers_read_with_a_token_are_never_cached() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let client = app.oauth_app(&admin, "unified", &[("trusted", "on")]).await;
+    let token = access_token(app.client_credentials(&client).await).await;
+    for response in [app.me(&token).await, app.me("not-a-token").await] {
+        assert_eq!(
+            response
+                .headers()
+                .get("cache-control")
+                .map(|v| v.to_str().unwrap()),
+            Some("no-store"),
+            "{}",
+            response.status()
+        );
+    }
+}
+
+#[tokio::test]
+async fn over_https_at_the_root_the_session_cookie_is_host_prefixed() {
+    let app = TestApp::spawn_with(&[("APPWARD_PUBLIC_URL", "https://appward.example")]).await;
+    let response = app
+        .call(
+            &app.client(),
+            "sign_in",
+            &[("login", "admin"), ("password", common::ADMIN_PASSWORD)],
+        )
+        .await;
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.contains("appward_session="))
+        .expect("a session cookie")
+        .to_owned();
+    assert!(cookie.starts_with("__Host-appward_session="), "{cookie}");
+    assert!(
+        cookie.contains("; Path=/") && cookie.contains("; Secure"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain="), "{cookie}");
+    // The session is read back from that cookie only.
+    let pair = cookie.split(';').next().unwrap();
+    let status = |cookie: String| {
+        let app = &app;
+        async move {
+            reqwest::Client::new()
+                .post(format!("{}/api/current_account", app.url))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(status(pair.to_owned()).await, 200);
+    let bare = pair.trim_start_matches("__Host-").to_owned();
+    assert_eq!(status(bare).await, 401);
+}
