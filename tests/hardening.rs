@@ -596,3 +596,50 @@ async fn over_https_at_the_root_the_session_cookie_is_host_prefixed() {
     let bare = pair.trim_start_matches("__Host-").to_owned();
     assert_eq!(status(bare).await, 401);
 }
+
+#[tokio::test]
+async fn an_app_of_another_account_answers_as_a_missing_one() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let theirs = app.oauth_app(&admin, "unified", &[]).await.key;
+    let missing = "M".repeat(32);
+    app.create_account(&admin, "stranger", "service_provider", None)
+        .await;
+    let stranger = app.signed_in("stranger", "password-123").await;
+    let answer = |function: &'static str, field: &'static str, key: String| {
+        let (app, stranger) = (&app, &stranger);
+        async move {
+            let mut form = vec![(field, key.as_str())];
+            if function == "list_access_tokens" {
+                form.push(("page", "0"));
+            }
+            if function == "set_app_status" {
+                form.push(("suspended", "true"));
+            }
+            if function == "remove_access_tokens" {
+                form.push(("all", "true"));
+            }
+            let response = app.call(stranger, function, &form).await;
+            (response.status().as_u16(), response.text().await.unwrap())
+        }
+    };
+    for (function, field) in [
+        ("get_app", "key"),
+        ("reveal_app_secret", "key"),
+        ("regenerate_app_secret", "key"),
+        ("set_app_status", "key"),
+        ("list_access_tokens", "key"),
+        ("remove_access_tokens", "key"),
+        ("remove_apps", "keys[0]"),
+        ("remove_managed_apps", "keys[0]"),
+    ] {
+        let other = answer(function, field, theirs.clone()).await;
+        let none = answer(function, field, missing.clone()).await;
+        assert_eq!(other, none, "{function}");
+        assert_eq!(other.0, 404, "{function}");
+    }
+    let other = app.update_app(&stranger, &theirs, &[]).await;
+    let none = app.update_app(&stranger, &missing, &[]).await;
+    assert_eq!(other.status(), none.status());
+    assert_eq!(other.text().await.unwrap(), none.text().await.unwrap());
+}

@@ -375,12 +375,14 @@ async fn release_slots(
     Ok(())
 }
 
-fn not_found() -> AppError {
-    AppError::NotFound("There is no App with this key.".into())
+/// The one answer for a key that names no live App, or one the caller may not touch: the
+/// two cannot be told apart, so nobody learns which keys exist.
+pub fn not_found() -> AppError {
+    AppError::NotFound("There is no App with this key among yours.".into())
 }
 
 fn outside_scope() -> AppError {
-    AppError::Forbidden("This App was registered by an account outside your scope.".into())
+    not_found()
 }
 
 /// How the caller stands toward an App.
@@ -427,7 +429,8 @@ pub async fn standing(
 }
 
 /// The live App with `key` and its registering account, when that account is in the
-/// caller's scope: 404 when there is no such App, 403 when it is someone else's.
+/// caller's scope: 404 when there is no such App, and the same 404 when it is someone
+/// else's.
 pub async fn find_manageable(
     db: &impl ConnectionTrait,
     caller: &Caller,

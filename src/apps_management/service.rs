@@ -190,10 +190,7 @@ pub async fn remove(
                         .await?
                 };
                 if authorized.len() != others.len() {
-                    return Err(AppError::Forbidden(
-                        "One of these Apps is outside your scope and holds no authorization of yours."
-                            .into(),
-                    ));
+                    return Err(apps::service::not_found());
                 }
                 let removed = apps::service::remove_in(txn, in_scope).await?;
                 if !authorized.is_empty() {
