@@ -152,6 +152,7 @@ async fn no_client_credentials_token_issued_while_un_trusting_works_after_it() {
                 401,
                 "round {round}, re-trusted"
             );
+            assert_eq!(app.introspect(&client, token).await["active"], false);
         }
     }
 }

@@ -271,18 +271,13 @@ pub fn generations_match() -> Condition {
 
 /// The same as [`generations_match`], against an App already read with its generations.
 pub fn generations_match_app(app: &AuthenticatedApp) -> Condition {
-    let client_credentials_valid = if app.trusted {
-        Condition::all().add(token_grant::Column::TrustGeneration.eq(app.trust_generation))
-    } else {
-        Condition::any()
-    };
+    let mut kind_valid = Condition::any().add(token_grant::Column::Kind.ne(CLIENT_CREDENTIALS));
+    if app.trusted {
+        kind_valid = kind_valid.add(token_grant::Column::TrustGeneration.eq(app.trust_generation));
+    }
     Condition::all()
         .add(token_grant::Column::SecretGeneration.eq(app.secret_generation))
-        .add(
-            Condition::any()
-                .add(token_grant::Column::Kind.ne(CLIENT_CREDENTIALS))
-                .add(client_credentials_valid),
-        )
+        .add(kind_valid)
 }
 
 /// What a valid access token stands for: its grant, its App (live, not suspended, of the
