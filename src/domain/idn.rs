@@ -1,7 +1,9 @@
 //! Internationalized Domain Names (UTS #46): how a typed host is stored, and how it is shown.
 use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
 use unicode_script::{Script, UnicodeScript};
-use unicode_security::{RestrictionLevel, RestrictionLevelDetection, skeleton};
+use unicode_security::{RestrictionLevel, RestrictionLevelDetection};
+
+use super::confusables::{LOOK_LIKE_ASCII_DIGITS, LOOK_LIKE_ASCII_LETTERS};
 
 /// Why a host was refused, in words for the user.
 pub const BAD_HOST: &str = "is not a valid domain name";
@@ -69,6 +71,11 @@ fn display_and_flag(stored: &str) -> (String, bool) {
 ///   Chinese or Korean scripts passes; Latin with Cyrillic does not), or
 /// - it is wholly in one script other than Latin and its confusable skeleton is all ASCII
 ///   letters and digits: a whole-script look-alike of a Latin name (Cyrillic "аррӏе").
+///
+/// The restriction level comes from the `unicode-security` crate; the skeleton test uses
+/// the part of its confusables table that maps to ASCII (`confusables.rs`, generated),
+/// because the crate's `skeleton` brings the whole table and Unicode normalisation into
+/// the browser bundle (about 105 KB gzipped, against 15 KB allowed).
 pub fn is_lookalike_label(label: &[char]) -> bool {
     // Hyphens (and digits) are common to every script; the profile is about letters.
     let text: String = label.iter().filter(|c| **c != '-').collect();
@@ -91,16 +98,41 @@ pub fn is_lookalike_label(label: &[char]) -> bool {
     match only {
         None | Some(Script::Latin) => false,
         Some(_) => {
+            // The skeleton is all ASCII when every character is ASCII or has an ASCII
+            // prototype (a decomposable letter brings a combining mark, which has none).
             let mut letters = false;
-            for c in skeleton(&text) {
-                if c.is_ascii_alphabetic() {
-                    letters = true;
-                } else if !c.is_ascii_digit() {
-                    return false;
+            for c in text.chars() {
+                match ascii_look(c) {
+                    Some(AsciiLook::Letters) => letters = true,
+                    Some(AsciiLook::Digits) => {}
+                    None => return false,
                 }
             }
             letters
         }
+    }
+}
+
+/// What a character's UTS #39 confusable prototype is, when it is ASCII letters or digits.
+enum AsciiLook {
+    Letters,
+    Digits,
+}
+
+fn ascii_look(c: char) -> Option<AsciiLook> {
+    if c.is_ascii_alphabetic() {
+        return Some(AsciiLook::Letters);
+    }
+    if c.is_ascii_digit() {
+        return Some(AsciiLook::Digits);
+    }
+    let code = u16::try_from(u32::from(c)).ok()?;
+    if LOOK_LIKE_ASCII_LETTERS.binary_search(&code).is_ok() {
+        Some(AsciiLook::Letters)
+    } else if LOOK_LIKE_ASCII_DIGITS.binary_search(&code).is_ok() {
+        Some(AsciiLook::Digits)
+    } else {
+        None
     }
 }
 
@@ -190,7 +222,23 @@ mod tests {
         assert_eq!(to_display(&greek), "ελλάδα.gr");
     }
 
+    /// The whole-script test over the generated table agrees with the crate's own skeleton.
+    fn skeleton_is_ascii(label: &str) -> bool {
+        let skeleton: String = unicode_security::skeleton(label).collect();
+        skeleton.chars().all(|c| c.is_ascii_alphanumeric())
+            && skeleton.chars().any(|c| c.is_ascii_alphabetic())
+    }
+
     proptest! {
+        #[test]
+        fn the_table_agrees_with_the_skeleton(label in "[а-яіјѕӏԁԛԝһ]{1,8}|[α-ω]{1,8}|[ա-ֆ]{1,8}") {
+            let chars: Vec<char> = label.chars().collect();
+            let single_script = label.as_str().detect_restriction_level() <= RestrictionLevel::SingleScript;
+            if single_script {
+                prop_assert_eq!(is_lookalike_label(&chars), skeleton_is_ascii(&label), "{}", label);
+            }
+        }
+
         #[test]
         fn the_stored_form_is_ascii_and_stable(host in "[a-zäöüßéяжλ]{1,12}(\\.[a-zäöüяж]{1,10}){0,3}") {
             if let Ok(stored) = to_stored(&host) {
