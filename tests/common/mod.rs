@@ -348,13 +348,21 @@ pub fn seed_app_form(overrides: &[(&str, &str)]) -> Vec<(String, String)> {
     fields
 }
 
-/// The value of the session cookie a response sets.
+/// The value of the session cookie a response sets (bare over http, `__Host-` over https).
 pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(SET_COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .find(|value| value.starts_with("appward_session="))
+        .find(|value| {
+            [
+                "appward_session=",
+                "__Host-appward_session=",
+                "__Secure-appward_session=",
+            ]
+            .iter()
+            .any(|name| value.starts_with(name))
+        })
         .map(str::to_owned)
 }
 
