@@ -52,7 +52,10 @@ impl AppState {
                 config.client_auth_attempts_per_minute,
                 config.failure_store_capacity,
             )),
-            password_gate: Arc::new(PasswordGate::for_this_machine()),
+            password_gate: Arc::new(match config.password_hashes_at_once {
+                Some(at_once) => PasswordGate::new(at_once, 2 * at_once),
+                None => PasswordGate::for_this_machine(),
+            }),
             config: Arc::new(config),
             secrets: Arc::new(secrets),
             leptos_options,
