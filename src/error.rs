@@ -35,6 +35,10 @@ pub enum AppError {
     /// 429: too many attempts; try again after the given seconds.
     #[error("Too many attempts. Try again in {retry_after} seconds.")]
     TooManyRequests { retry_after: u64 },
+    /// 503: the server is too busy for this now (password checks queue up); try again after
+    /// the given seconds.
+    #[error("The server is busy. Try again in {retry_after} seconds.")]
+    Busy { retry_after: u64 },
     /// 500: a real fault, logged in full on the server; the browser gets this plain message.
     #[error("Internal error. Please try again later.")]
     Internal,
@@ -63,6 +67,7 @@ impl AppError {
             Self::TooLarge => 413,
             Self::TooManyRequests { .. } => 429,
             Self::Internal => 500,
+            Self::Busy { .. } => 503,
             Self::Network(_) => 502,
         }
     }

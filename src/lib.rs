@@ -9,6 +9,7 @@ pub mod apps_management;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod listing;
 pub mod pages;
 pub mod session;
 

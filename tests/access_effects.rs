@@ -157,8 +157,8 @@ async fn suspending_refuses_everything_and_enabling_brings_unexpired_tokens_back
     let owners = access_token(app.client_credentials(&client).await).await;
     let user_token = field(&users, "access_token");
 
-    // Only a manager of the App may suspend it.
-    assert_eq!(set_status(&app, &alice, &client.key, true).await, 403);
+    // Only a manager of the App may suspend it (to others it answers as a missing App).
+    assert_eq!(set_status(&app, &alice, &client.key, true).await, 404);
     assert_eq!(
         set_status(&app, &app.client(), &client.key, true).await,
         401

@@ -477,27 +477,28 @@ async fn an_account_manages_the_apps_of_its_scope_and_nothing_else() {
     };
     assert_eq!(
         update(&org, &provider_key).await,
-        403,
+        404,
         "a child cannot edit its parent's App"
     );
-    assert_eq!(update(&outsider, &org_key).await, 403);
+    assert_eq!(update(&outsider, &org_key).await, 404);
     for name in ["get_app", "reveal_app_secret", "regenerate_app_secret"] {
         assert_eq!(
             app.call(&org, name, &[("key", &provider_key)])
                 .await
                 .status(),
-            403,
+            404,
             "{name}"
         );
         assert_eq!(
             app.call(&provider, name, &[("key", &outsider_key)])
                 .await
                 .status(),
-            403,
+            404,
             "{name}"
         );
     }
-    // Remove Selected is all or none: one App out of scope refuses the whole request.
+    // Remove Selected is all or none: one App out of scope refuses the whole request (as a
+    // missing App would: nobody learns which keys exist).
     let response = app
         .call(
             &outsider,
@@ -505,7 +506,7 @@ async fn an_account_manages_the_apps_of_its_scope_and_nothing_else() {
             &[("keys[0]", &outsider_key), ("keys[1]", &org_key)],
         )
         .await;
-    assert_eq!(response.status(), 403);
+    assert_eq!(response.status(), 404);
     assert!(stored(&app, &outsider_key).await.removed_at.is_none());
     assert!(stored(&app, &org_key).await.removed_at.is_none());
     assert_eq!(stored(&app, &org_key).await.name, "Org App");

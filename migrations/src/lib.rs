@@ -5,6 +5,7 @@ mod m20261122_000001_create_accounts;
 mod m20261122_000002_create_apps;
 mod m20261122_000003_create_grants;
 mod m20261122_000004_create_codes;
+mod m20261201_000005_security_hardening;
 
 /// Every migration of Appward, oldest first.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_apps::Migration),
             Box::new(m20261122_000003_create_grants::Migration),
             Box::new(m20261122_000004_create_codes::Migration),
+            Box::new(m20261201_000005_security_hardening::Migration),
         ]
     }
 }

@@ -38,6 +38,7 @@ pub struct AccessTokenPage {
 pub async fn list_access_tokens(key: String, page: u64) -> Result<AccessTokenPage, AppError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
+    let page = crate::listing::check_page(page)?;
     service::list(&state, &caller, &key, page).await
 }
 

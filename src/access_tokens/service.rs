@@ -80,16 +80,14 @@ pub async fn remove(
 }
 
 /// The live App `key`, when the caller manages it (in scope) or holds a grant of it:
-/// 404 for no such App, 403 for an App the caller has nothing to do with.
+/// 404 for no such App, and the same 404 for an App the caller has nothing to do with.
 async fn find_app(
     db: &impl ConnectionTrait,
     caller: &Caller,
     key: &str,
 ) -> Result<app::Model, AppError> {
     match apps::service::standing(db, caller, key).await? {
-        (_, Standing::Outside) => Err(AppError::Forbidden(
-            "This App is outside your scope and holds no authorization of yours.".into(),
-        )),
+        (_, Standing::Outside) => Err(apps::service::not_found()),
         (app, _) => Ok(app),
     }
 }

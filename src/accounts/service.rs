@@ -88,7 +88,8 @@ pub async fn create(
         )));
     }
     // Hashing is slow and needs no transaction: do it before opening one.
-    let password_hash = crypto::hash_password(new.password.expose().to_owned()).await?;
+    let password_hash =
+        crypto::hash_password(&state.password_gate, new.password.expose().to_owned()).await?;
     let parent_path = ScopePath::from_stored(parent.scope_path.clone());
     let logins = HashMap::from([(parent.id, parent.login.clone())]);
     let inserted = state

@@ -78,13 +78,30 @@ pub trait SortColumn: Copy + Eq + Default + Send + Sync + 'static {
     /// The name used in requests and addresses.
     fn as_str(self) -> &'static str;
 
-    /// The column with this name; the default column for anything else.
+    /// The column with this name; the default column for anything else (what an address
+    /// falls back to).
     fn parse(value: &str) -> Self {
         Self::ALL
             .iter()
             .copied()
             .find(|column| column.as_str() == value)
             .unwrap_or_default()
+    }
+
+    /// The sort a request names: empty for the default, else one of the columns; a 400
+    /// that names the field for anything else.
+    fn from_param(value: &str) -> Result<Self, AppError> {
+        if value.is_empty() {
+            return Ok(Self::default());
+        }
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|column| column.as_str() == value)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|column| column.as_str()).collect();
+                AppError::invalid("sort", format!("sort must be one of {}.", names.join(", ")))
+            })
     }
 }
 
@@ -138,8 +155,8 @@ pub async fn list_registered_apps(
     let caller = crate::session::service::current(&state).await?;
     let listing = super::listing::Listing {
         api: ApiKind::parse(&api)?,
-        page,
-        sort: RegisteredSort::parse(&sort),
+        page: crate::listing::check_page(page)?,
+        sort: RegisteredSort::from_param(&sort)?,
         descending,
         filter: &filter,
     };

@@ -1,5 +1,5 @@
 //! App storage and the rules of SPEC §2, enforced on the server.
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
     TransactionTrait,
@@ -10,7 +10,7 @@ use crate::domain::{
     AdminEmail, ApiKind, AppFields, AppForm, AppKey, Homepage, ImageUrl, RedirectUrl,
 };
 use crate::error::AppError;
-use crate::oauth::grants;
+use crate::oauth::{code_grant, grants};
 use crate::server::entities::{account, app};
 use crate::server::{AppState, crypto, now, utc_rfc3339};
 use crate::session::service::Caller;
@@ -88,7 +88,7 @@ pub async fn update(
     fields: AppFields,
 ) -> Result<AppDetails, AppError> {
     let (app, owner) = find_manageable(&state.db, caller, key).await?;
-    let untrusted = app.trusted && !fields.trusted;
+    let keeps_trust = fields.trusted;
     let app_id = app.id;
     let mut row: app::ActiveModel = app.into();
     fill(&mut row, fields);
@@ -99,6 +99,24 @@ pub async fn update(
         .db
         .transaction::<_, app::Model, AppError>(|txn| {
             Box::pin(async move {
+                // Un-trusting is decided on the row itself, not on what was read before: the
+                // trust generation moves on, so a client-credentials token issued in a race
+                // with this carries the old one and never works.
+                let untrusted = if keeps_trust {
+                    false
+                } else {
+                    app::Entity::update_many()
+                        .col_expr(
+                            app::Column::TrustGeneration,
+                            Expr::col(app::Column::TrustGeneration).add(1),
+                        )
+                        .filter(app::Column::Id.eq(app_id))
+                        .filter(app::Column::Trusted.eq(true))
+                        .exec(txn)
+                        .await?
+                        .rows_affected
+                        > 0
+                };
                 let saved = row.update(txn).await?;
                 if untrusted {
                     grants::revoke_client_credentials(txn, app_id).await?;
@@ -122,7 +140,9 @@ pub async fn reveal_secret(
     state.secrets.open(&app.key, &app.secret_sealed)
 }
 
-/// Gives the App a new secret; the old one and every token of the App stop working at once.
+/// Gives the App a new secret; the old one and every token, refresh token and pending code
+/// of the App stop working at once. The secret generation moves on in the same `UPDATE`, so a
+/// token or code issued in a race with this carries the old one and never works.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id))]
 pub async fn regenerate_secret(
     state: &AppState,
@@ -133,15 +153,26 @@ pub async fn regenerate_secret(
     let secret = crypto::random_app_key();
     let sealed = state.secrets.seal(&app.key, &secret);
     let (app_key, app_id) = (app.key.clone(), app.id);
-    let mut row: app::ActiveModel = app.into();
-    row.secret_sealed = Set(sealed);
-    row.updated_at = Set(now());
     state
         .db
         .transaction::<_, (), AppError>(|txn| {
             Box::pin(async move {
-                row.update(txn).await?;
+                let updated = app::Entity::update_many()
+                    .col_expr(app::Column::SecretSealed, Expr::value(sealed))
+                    .col_expr(app::Column::UpdatedAt, Expr::value(now()))
+                    .col_expr(
+                        app::Column::SecretGeneration,
+                        Expr::col(app::Column::SecretGeneration).add(1),
+                    )
+                    .filter(app::Column::Id.eq(app_id))
+                    .filter(app::Column::RemovedAt.is_null())
+                    .exec(txn)
+                    .await?;
+                if updated.rows_affected == 0 {
+                    return Err(AppError::NotFound("There is no App with this key.".into()));
+                }
                 grants::revoke_all_of_apps(txn, vec![app_id]).await?;
+                code_grant::end_codes(txn, vec![app_id], None).await?;
                 Ok(())
             })
         })
@@ -170,18 +201,34 @@ pub async fn set_status(
 }
 
 /// Removes the Apps with `keys`, all or none: each becomes a tombstone that keeps its key.
+/// The keys are de-duplicated, then checked and removed in one transaction, with a fixed
+/// number of statements whatever their number.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id, count = keys.len()))]
 pub async fn remove(state: &AppState, caller: &Caller, keys: &[String]) -> Result<u64, AppError> {
-    check_selection(keys)?;
-    let mut apps = Vec::with_capacity(keys.len());
-    for key in keys {
-        apps.push(find_manageable(&state.db, caller, key).await?.0);
-    }
-    remove_found(state, apps).await
+    let keys = selection(keys)?;
+    let caller = caller.clone();
+    let removed = state
+        .db
+        .transaction::<_, u64, AppError>(|txn| {
+            Box::pin(async move {
+                let found = find_live_many(txn, &keys).await?;
+                if found
+                    .iter()
+                    .any(|(_, owner)| !owner.as_ref().is_some_and(|o| caller.has_in_scope(o)))
+                {
+                    return Err(outside_scope());
+                }
+                remove_in(txn, found.into_iter().map(|(app, _)| app.id).collect()).await
+            })
+        })
+        .await?;
+    tracing::info!(removed, "Apps removed");
+    Ok(removed)
 }
 
-/// Refuses a Remove Selected that names no App, or more than [`MAX_REMOVED_AT_ONCE`].
-pub fn check_selection(keys: &[String]) -> Result<(), AppError> {
+/// The distinct keys of a Remove Selected; refuses one that names no App, more than
+/// [`MAX_REMOVED_AT_ONCE`], or a key that cannot be an App's (404, as for a missing App).
+pub fn selection(keys: &[String]) -> Result<Vec<String>, AppError> {
     if keys.is_empty() {
         return Err(AppError::invalid("keys", "Select at least one App."));
     }
@@ -191,29 +238,43 @@ pub fn check_selection(keys: &[String]) -> Result<(), AppError> {
             format!("Remove at most {MAX_REMOVED_AT_ONCE} Apps at once."),
         ));
     }
-    Ok(())
+    let mut distinct = std::collections::BTreeSet::new();
+    for key in keys {
+        let key = AppKey::parse(key).map_err(|_| not_found())?;
+        distinct.insert(key.as_str().to_owned());
+    }
+    Ok(distinct.into_iter().collect())
 }
 
-/// Turns `apps` (already checked to be the caller's to remove) into tombstones in one
-/// transaction, giving their owners' slots back.
-pub async fn remove_found(state: &AppState, apps: Vec<app::Model>) -> Result<u64, AppError> {
-    let removed = state
-        .db
-        .transaction::<_, u64, AppError>(|txn| {
-            Box::pin(async move {
-                let mut removed = 0;
-                for app in apps {
-                    removed += tombstone(txn, vec![app.id]).await?;
-                    if let Some(owner_id) = app.owner_id {
-                        release_slots(txn, owner_id, 1).await?;
-                    }
-                }
-                Ok(removed)
-            })
-        })
+/// The live Apps with `keys` (distinct) and their registering accounts, in one query; 404
+/// when any of them is missing.
+pub async fn find_live_many(
+    db: &impl ConnectionTrait,
+    keys: &[String],
+) -> Result<Vec<(app::Model, Option<account::Model>)>, AppError> {
+    let found = app::Entity::find()
+        .find_also_related(account::Entity)
+        .filter(app::Column::Key.is_in(keys.iter().cloned()))
+        .filter(app::Column::RemovedAt.is_null())
+        .all(db)
         .await?;
-    tracing::info!(removed, "Apps removed");
-    Ok(removed)
+    if found.len() != keys.len() {
+        return Err(not_found());
+    }
+    Ok(found)
+}
+
+/// Turns the live Apps with `ids` (already checked to be the caller's to remove) into
+/// tombstones inside the caller's transaction, giving their owners' slots back: only the
+/// rows this transaction turned, so a race or a repeated key gives nothing back twice.
+pub async fn remove_in(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<u64, AppError> {
+    let turned = tombstone(db, ids).await?;
+    let mut per_owner: std::collections::BTreeMap<i64, i32> = std::collections::BTreeMap::new();
+    for owner_id in turned.iter().filter_map(|app| app.owner_id) {
+        *per_owner.entry(owner_id).or_default() += 1;
+    }
+    release_slots(db, &per_owner).await?;
+    Ok(turned.len() as u64)
 }
 
 /// Turns every live App of a removed account into a tombstone (inside its removal).
@@ -229,43 +290,62 @@ pub async fn tombstone_apps_of(
         .into_tuple()
         .all(db)
         .await?;
-    tombstone(db, ids).await
+    Ok(tombstone(db, ids).await?.len() as u64)
 }
 
-/// Marks the live Apps with `ids` removed, revokes every token they issued, and forgets
-/// their secret and contact details; the row stays so that the key is never issued again.
-/// Returns how many were live.
-async fn tombstone(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<u64, AppError> {
+/// Marks the live Apps with `ids` removed, revokes every token and code they issued, and
+/// forgets their secret and contact details; the row stays so that the key is never issued
+/// again. Returns the Apps that were live (and are now tombstones).
+async fn tombstone(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<Vec<app::Model>, AppError> {
     if ids.is_empty() {
-        return Ok(0);
+        return Ok(Vec::new());
     }
     grants::revoke_all_of_apps(db, ids.clone()).await?;
-    let result = app::Entity::update_many()
+    code_grant::end_codes(db, ids.clone(), None).await?;
+    let turned = app::Entity::update_many()
         .col_expr(app::Column::RemovedAt, Expr::value(now()))
         .col_expr(app::Column::SecretSealed, Expr::value(""))
         .col_expr(app::Column::AdminEmail, Expr::value(""))
         .col_expr(app::Column::AdminPhone, Expr::value(Option::<String>::None))
         .filter(app::Column::Id.is_in(ids))
         .filter(app::Column::RemovedAt.is_null())
-        .exec(db)
+        .exec_with_returning(db)
         .await?;
-    Ok(result.rows_affected)
+    Ok(turned)
 }
 
+/// Gives back `count` slots to each owner in one statement (`CASE id WHEN … THEN …`).
 async fn release_slots(
     db: &impl ConnectionTrait,
-    owner_id: i64,
-    count: i32,
+    per_owner: &std::collections::BTreeMap<i64, i32>,
 ) -> Result<(), AppError> {
+    if per_owner.is_empty() {
+        return Ok(());
+    }
+    let mut released = CaseStatement::new();
+    for (owner_id, count) in per_owner {
+        released = released.case(account::Column::Id.eq(*owner_id), Expr::val(*count));
+    }
     account::Entity::update_many()
         .col_expr(
             account::Column::AppCount,
-            Expr::col(account::Column::AppCount).sub(count),
+            Expr::col(account::Column::AppCount)
+                .sub(Expr::Case(Box::new(released.finally(Expr::val(0))))),
         )
-        .filter(account::Column::Id.eq(owner_id))
+        .filter(account::Column::Id.is_in(per_owner.keys().copied()))
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// The one answer for a key that names no live App, or one the caller may not touch: the
+/// two cannot be told apart, so nobody learns which keys exist.
+pub fn not_found() -> AppError {
+    AppError::NotFound("There is no App with this key among yours.".into())
+}
+
+fn outside_scope() -> AppError {
+    not_found()
 }
 
 /// How the caller stands toward an App.
@@ -284,7 +364,6 @@ pub async fn find_live(
     db: &impl ConnectionTrait,
     key: &str,
 ) -> Result<(app::Model, Option<account::Model>), AppError> {
-    let not_found = || AppError::NotFound("There is no App with this key.".into());
     let key = AppKey::parse(key).map_err(|_| not_found())?;
     app::Entity::find()
         .find_also_related(account::Entity)
@@ -313,7 +392,8 @@ pub async fn standing(
 }
 
 /// The live App with `key` and its registering account, when that account is in the
-/// caller's scope: 404 when there is no such App, 403 when it is someone else's.
+/// caller's scope: 404 when there is no such App, and the same 404 when it is someone
+/// else's.
 pub async fn find_manageable(
     db: &impl ConnectionTrait,
     caller: &Caller,
@@ -321,9 +401,7 @@ pub async fn find_manageable(
 ) -> Result<(app::Model, Option<account::Model>), AppError> {
     match find_live(db, key).await? {
         (app, Some(owner)) if caller.has_in_scope(&owner) => Ok((app, Some(owner))),
-        _ => Err(AppError::Forbidden(
-            "This App was registered by an account outside your scope.".into(),
-        )),
+        _ => Err(outside_scope()),
     }
 }
 

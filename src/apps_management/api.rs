@@ -105,8 +105,8 @@ pub async fn list_managed_apps(
     let api = crate::domain::ApiKind::parse(&api)?;
     let listing = service::Listing {
         api,
-        page,
-        sort: ManagedSort::parse(&sort),
+        page: crate::listing::check_page(page)?,
+        sort: crate::apps::SortColumn::from_param(&sort)?,
         descending,
         filter: &filter,
     };

@@ -2,17 +2,17 @@
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, TransactionTrait,
 };
 
 use super::{
     MAX_FILTER_LENGTH, ManagedAppPage, ManagedAppRow, ManagedSort, PAGE_SIZE, RemovedManagedApps,
 };
 use crate::accounts::ScopePath;
-use crate::apps::{self, service::Standing};
+use crate::apps;
 use crate::domain::{ApiKind, Homepage};
 use crate::error::AppError;
-use crate::oauth::grants;
+use crate::oauth::{code_grant, grants};
 use crate::server::entities::{account, app, token_grant};
 use crate::server::{AppState, now, utc_rfc3339};
 use crate::session::service::Caller;
@@ -152,48 +152,68 @@ pub async fn list(
     })
 }
 
-/// Removes the Apps in scope and de-authorizes the others for the caller, after checking
-/// that every key is one or the other.
+/// Removes the Apps in scope and de-authorizes the others for the caller (their grants and
+/// pending codes of the caller's go), after checking that every key is one or the other:
+/// keys de-duplicated, all in one transaction, a fixed number of statements.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id, count = keys.len()))]
 pub async fn remove(
     state: &AppState,
     caller: &Caller,
     keys: &[String],
 ) -> Result<RemovedManagedApps, AppError> {
-    apps::service::check_selection(keys)?;
-    let (mut in_scope, mut authorized) = (Vec::new(), Vec::new());
-    for key in keys {
-        match apps::service::standing(&state.db, caller, key).await? {
-            (app, Standing::InScope) => in_scope.push(app),
-            (app, Standing::Authorized) => authorized.push(app.id),
-            (_, Standing::Outside) => {
-                return Err(AppError::Forbidden(
-                    "One of these Apps is outside your scope and holds no authorization of yours."
-                        .into(),
-                ));
-            }
-        }
-    }
-    let removed = if in_scope.is_empty() {
-        0
-    } else {
-        apps::service::remove_found(state, in_scope).await?
-    };
-    let deauthorized = if authorized.is_empty() {
-        0
-    } else {
-        token_grant::Entity::delete_many()
-            .filter(token_grant::Column::AppId.is_in(authorized.iter().copied()))
-            .filter(token_grant::Column::AccountId.eq(caller.account.id))
-            .exec(&state.db)
-            .await?;
-        authorized.len() as u64
-    };
-    tracing::info!(removed, deauthorized, "Apps removed or de-authorized");
-    Ok(RemovedManagedApps {
-        removed,
-        deauthorized,
-    })
+    let keys = apps::service::selection(keys)?;
+    let caller = caller.clone();
+    let removed = state
+        .db
+        .transaction::<_, RemovedManagedApps, AppError>(|txn| {
+            Box::pin(async move {
+                let account_id = caller.account.id;
+                let (mut in_scope, mut others) = (Vec::new(), Vec::new());
+                for (app, owner) in apps::service::find_live_many(txn, &keys).await? {
+                    if owner.is_some_and(|owner| caller.has_in_scope(&owner)) {
+                        in_scope.push(app.id);
+                    } else {
+                        others.push(app.id);
+                    }
+                }
+                let authorized: Vec<i64> = if others.is_empty() {
+                    Vec::new()
+                } else {
+                    token_grant::Entity::find()
+                        .select_only()
+                        .column(token_grant::Column::AppId)
+                        .distinct()
+                        .filter(token_grant::Column::AppId.is_in(others.iter().copied()))
+                        .filter(token_grant::Column::AccountId.eq(account_id))
+                        .into_tuple()
+                        .all(txn)
+                        .await?
+                };
+                if authorized.len() != others.len() {
+                    return Err(apps::service::not_found());
+                }
+                let removed = apps::service::remove_in(txn, in_scope).await?;
+                if !authorized.is_empty() {
+                    token_grant::Entity::delete_many()
+                        .filter(token_grant::Column::AppId.is_in(authorized.iter().copied()))
+                        .filter(token_grant::Column::AccountId.eq(account_id))
+                        .exec(txn)
+                        .await?;
+                    code_grant::end_codes(txn, authorized.clone(), Some(account_id)).await?;
+                }
+                Ok(RemovedManagedApps {
+                    removed,
+                    deauthorized: authorized.len() as u64,
+                })
+            })
+        })
+        .await?;
+    tracing::info!(
+        removed = removed.removed,
+        deauthorized = removed.deauthorized,
+        "Apps removed or de-authorized"
+    );
+    Ok(removed)
 }
 
 /// `SELECT … FROM token_grant` where the grant is the caller's, of the App of the outer

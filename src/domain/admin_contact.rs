@@ -63,6 +63,14 @@ impl AdminEmail {
         }
     }
 
+    /// Whether the domain is shown in punycode as a likely look-alike: show
+    /// [`idn::LOOKALIKE_WARNING`] beside [`Self::display`].
+    pub fn is_lookalike(&self) -> bool {
+        self.0
+            .rsplit_once('@')
+            .is_some_and(|(_, domain)| idn::is_lookalike(domain))
+    }
+
     /// Wraps an address read back from storage.
     pub fn from_stored(stored: String) -> Self {
         Self(stored)

@@ -87,6 +87,17 @@ fn display(stored: &str) -> String {
     }
 }
 
+/// Whether a stored URL's host holds a label shown in punycode as a likely look-alike.
+fn is_lookalike(stored: &str) -> bool {
+    match Url::parse(stored) {
+        Ok(url) => match url.host() {
+            Some(url::Host::Domain(host)) => idn::is_lookalike(host),
+            _ => false,
+        },
+        Err(_) => false,
+    }
+}
+
 macro_rules! app_url {
     ($(#[$doc:meta])* $name:ident, $field:literal, $label:literal, https_only: $https:literal, fragment_allowed: $fragment:literal) => {
         $(#[$doc])*
@@ -119,6 +130,13 @@ macro_rules! app_url {
             /// The link as shown to people: the host in Unicode.
             pub fn display(&self) -> String {
                 display(&self.0)
+            }
+
+            /// Whether the host is shown in punycode as a likely look-alike (mixed scripts,
+            /// or another script imitating a Latin name): show [`idn::LOOKALIKE_WARNING`]
+            /// beside [`Self::display`].
+            pub fn is_lookalike(&self) -> bool {
+                is_lookalike(&self.0)
             }
 
             /// Wraps a link read back from storage (already parsed when it was stored).

@@ -1,6 +1,9 @@
 //! Internationalized Domain Names (UTS #46): how a typed host is stored, and how it is shown.
 use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
 use unicode_script::{Script, UnicodeScript};
+use unicode_security::{RestrictionLevel, RestrictionLevelDetection};
+
+use super::confusables::{LOOK_LIKE_ASCII_DIGITS, LOOK_LIKE_ASCII_LETTERS};
 
 /// Why a host was refused, in words for the user.
 pub const BAD_HOST: &str = "is not a valid domain name";
@@ -25,47 +28,112 @@ pub fn to_stored(host: &str) -> Result<String, &'static str> {
         .map_err(|_| BAD_HOST)
 }
 
-/// How a stored host is shown: in Unicode, except a label mixing scripts (a likely
-/// look-alike), which stays in punycode, as browsers do.
+/// The words shown beside a domain that is displayed in punycode because it is a likely
+/// look-alike, in the console and on the consent page alike.
+pub const LOOKALIKE_WARNING: &str = "This domain mixes scripts or imitates a Latin name with letters of another script (a likely look-alike): it is shown in punycode. Check it before you trust it.";
+
+/// How a stored host is shown: in Unicode, except a label that is a likely look-alike (see
+/// [`is_lookalike_label`]), which stays in punycode, as browsers do.
 pub fn to_display(stored: &str) -> String {
+    display_and_flag(stored).0
+}
+
+/// Whether a stored host (or one typed in Unicode) holds a label that is shown in punycode
+/// because it is a likely look-alike: the UI puts [`LOOKALIKE_WARNING`] beside it.
+pub fn is_lookalike(host: &str) -> bool {
+    match to_stored(host) {
+        Ok(stored) => display_and_flag(&stored).1,
+        Err(_) => false,
+    }
+}
+
+fn display_and_flag(stored: &str) -> (String, bool) {
+    let mut flagged = false;
     let (shown, result) = Uts46::new().to_user_interface(
         stored.as_bytes(),
         AsciiDenyList::STD3,
         Hyphens::CheckFirstLast,
-        |label, _tld, _bidi| !mixes_scripts(label),
+        |label, _tld, _bidi| {
+            let lookalike = is_lookalike_label(label);
+            flagged |= lookalike;
+            !lookalike
+        },
     );
     match result {
-        Ok(()) => shown.into_owned(),
+        Ok(()) => (shown.into_owned(), flagged),
         // Never stored by `to_stored`; show what is there rather than replacement marks.
-        Err(_) => stored.to_owned(),
+        Err(_) => (stored.to_owned(), false),
     }
 }
 
-/// Whether a label mixes scripts beyond the combinations one language writes with
-/// (Latin with the Japanese, Chinese or Korean scripts): Chromium's rule of thumb.
-fn mixes_scripts(label: &[char]) -> bool {
-    let mut scripts: Vec<Script> = Vec::new();
-    for c in label {
-        let script = c.script();
-        if matches!(script, Script::Common | Script::Inherited) || scripts.contains(&script) {
-            continue;
-        }
-        scripts.push(script);
-    }
-    if scripts.len() <= 1 {
+/// Whether a label (in Unicode) is a likely look-alike (UTS #39):
+/// - it mixes scripts beyond the "Highly Restrictive" level (Latin with Han and Japanese,
+///   Chinese or Korean scripts passes; Latin with Cyrillic does not), or
+/// - it is wholly in one script other than Latin and its confusable skeleton is all ASCII
+///   letters and digits: a whole-script look-alike of a Latin name (Cyrillic "аррӏе").
+///
+/// The restriction level comes from the `unicode-security` crate; the skeleton test uses
+/// the part of its confusables table that maps to ASCII (`confusables.rs`, generated),
+/// because the crate's `skeleton` brings the whole table and Unicode normalisation into
+/// the browser bundle (about 105 KB gzipped, against 15 KB allowed).
+pub fn is_lookalike_label(label: &[char]) -> bool {
+    // Hyphens (and digits) are common to every script; the profile is about letters.
+    let text: String = label.iter().filter(|c| **c != '-').collect();
+    if text.is_ascii() {
         return false;
     }
-    const JAPANESE: &[Script] = &[
-        Script::Latin,
-        Script::Han,
-        Script::Hiragana,
-        Script::Katakana,
-    ];
-    const CHINESE: &[Script] = &[Script::Latin, Script::Han, Script::Bopomofo];
-    const KOREAN: &[Script] = &[Script::Latin, Script::Han, Script::Hangul];
-    ![JAPANESE, CHINESE, KOREAN]
-        .iter()
-        .any(|allowed| scripts.iter().all(|script| allowed.contains(script)))
+    if text.as_str().detect_restriction_level() > RestrictionLevel::HighlyRestrictive {
+        return true;
+    }
+    let mut only: Option<Script> = None;
+    for script in text.chars().map(|c| c.script()) {
+        match script {
+            Script::Common | Script::Inherited => {}
+            script if only.is_none() => only = Some(script),
+            script if only == Some(script) => {}
+            // Several scripts within Highly Restrictive (Japanese, say): not one script.
+            _ => return false,
+        }
+    }
+    match only {
+        None | Some(Script::Latin) => false,
+        Some(_) => {
+            // The skeleton is all ASCII when every character is ASCII or has an ASCII
+            // prototype (a decomposable letter brings a combining mark, which has none).
+            let mut letters = false;
+            for c in text.chars() {
+                match ascii_look(c) {
+                    Some(AsciiLook::Letters) => letters = true,
+                    Some(AsciiLook::Digits) => {}
+                    None => return false,
+                }
+            }
+            letters
+        }
+    }
+}
+
+/// What a character's UTS #39 confusable prototype is, when it is ASCII letters or digits.
+enum AsciiLook {
+    Letters,
+    Digits,
+}
+
+fn ascii_look(c: char) -> Option<AsciiLook> {
+    if c.is_ascii_alphabetic() {
+        return Some(AsciiLook::Letters);
+    }
+    if c.is_ascii_digit() {
+        return Some(AsciiLook::Digits);
+    }
+    let code = u16::try_from(u32::from(c)).ok()?;
+    if LOOK_LIKE_ASCII_LETTERS.binary_search(&code).is_ok() {
+        Some(AsciiLook::Letters)
+    } else if LOOK_LIKE_ASCII_DIGITS.binary_search(&code).is_ok() {
+        Some(AsciiLook::Digits)
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -136,7 +204,41 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_whole_script_look_alike_of_a_latin_name_is_shown_in_punycode() {
+        // "аррӏе": Cyrillic а, р, р, ӏ (palochka), е; its skeleton is "apple".
+        let typed = "\u{430}\u{440}\u{440}\u{4cf}\u{435}.com";
+        let stored = to_stored(typed).unwrap();
+        assert!(stored.starts_with("xn--"), "{stored}");
+        assert_eq!(to_display(&stored), stored);
+        assert!(is_lookalike(&stored) && is_lookalike(typed));
+        assert!(!is_lookalike("xn--e1afmkfd.xn--p1ai") && !is_lookalike("bücher.de"));
+        assert!(is_lookalike(&to_stored("p\u{430}ypal.com").unwrap()));
+        assert!(!is_lookalike("example.com") && !is_lookalike("東京ガスのお店.jp"));
+        // Real Cyrillic, Greek and German names stay in Unicode.
+        assert_eq!(to_display("xn--e1afmkfd.xn--p1ai"), "пример.рф");
+        assert_eq!(to_display("xn--bcher-kva.de"), "bücher.de");
+        let greek = to_stored("ελλάδα.gr").unwrap();
+        assert_eq!(to_display(&greek), "ελλάδα.gr");
+    }
+
+    /// The whole-script test over the generated table agrees with the crate's own skeleton.
+    fn skeleton_is_ascii(label: &str) -> bool {
+        let skeleton: String = unicode_security::skeleton(label).collect();
+        skeleton.chars().all(|c| c.is_ascii_alphanumeric())
+            && skeleton.chars().any(|c| c.is_ascii_alphabetic())
+    }
+
     proptest! {
+        #[test]
+        fn the_table_agrees_with_the_skeleton(label in "[а-яіјѕӏԁԛԝһ]{1,8}|[α-ω]{1,8}|[ա-ֆ]{1,8}") {
+            let chars: Vec<char> = label.chars().collect();
+            let single_script = label.as_str().detect_restriction_level() <= RestrictionLevel::SingleScript;
+            if single_script {
+                prop_assert_eq!(is_lookalike_label(&chars), skeleton_is_ascii(&label), "{}", label);
+            }
+        }
+
         #[test]
         fn the_stored_form_is_ascii_and_stable(host in "[a-zäöüßéяжλ]{1,12}(\\.[a-zäöüяж]{1,10}){0,3}") {
             if let Ok(stored) = to_stored(&host) {

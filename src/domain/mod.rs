@@ -11,6 +11,7 @@ mod app_form;
 mod app_key;
 mod app_text;
 mod app_url;
+mod confusables;
 pub mod idn;
 mod login;
 mod password;

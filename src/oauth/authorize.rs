@@ -80,7 +80,7 @@ pub async fn show(
         Ok(prepared) => prepared,
         Err(response) => return response,
     };
-    let form_token = session::form_token(&headers, CONSENT_FORM).unwrap_or_default();
+    let form_token = session::form_token(&state, &headers, CONSENT_FORM).unwrap_or_default();
     let html = consent_page::render(ConsentView {
         app: &request.app,
         account: &caller.account,
@@ -97,7 +97,7 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, body: Byt
         Ok(prepared) => prepared,
         Err(response) => return response,
     };
-    let expected = session::form_token(&headers, CONSENT_FORM).unwrap_or_default();
+    let expected = session::form_token(&state, &headers, CONSENT_FORM).unwrap_or_default();
     let presented = params.get("form_token").map(String::as_str).unwrap_or("");
     if expected.is_empty() || !crypto::secrets_match(presented, &expected) {
         return error_page(

@@ -7,7 +7,7 @@ use percent_encoding::percent_decode_str;
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 
-use super::OAuthError;
+use super::{OAuthError, RequestMeta};
 use crate::domain::AppKey;
 use crate::server::entities::app;
 use crate::server::{AppState, crypto};
@@ -30,12 +30,18 @@ pub struct AuthenticatedApp {
     pub trusted: bool,
     /// Its Redirect URL, as stored.
     pub redirect_url: String,
+    /// Its secret generation, read with the secret it was authenticated with.
+    pub secret_generation: i64,
+    /// Its trust generation, read with its trusted flag.
+    pub trust_generation: i64,
     secret_sealed: String,
 }
 
-/// The live App whose key and secret the request presents.
+/// The live App whose key and secret the request presents. Failures are counted per App key
+/// and client address, so that guesses from one address cannot lock the App out elsewhere.
 pub async fn authenticate(
     state: &AppState,
+    meta: &RequestMeta,
     headers: &HeaderMap,
     params: &HashMap<String, String>,
 ) -> Result<AuthenticatedApp, OAuthError> {
@@ -58,8 +64,13 @@ pub async fn authenticate(
         }
     };
     let refused = || OAuthError::invalid_client("Unknown App key or wrong App secret.");
-    // Keyed by what was presented (cut short), so unknown keys are counted too.
-    let limit_key: String = key.chars().take(64).collect();
+    // Keyed by what was presented (cut short), so unknown keys are counted too, and by the
+    // address it came from.
+    let limit_key = format!(
+        "{}|{}",
+        key.chars().take(64).collect::<String>(),
+        meta.client_addr
+    );
     if let Err(retry_after) = state.client_auth_failures.check(&limit_key) {
         return Err(OAuthError::too_many_failures(retry_after));
     }
@@ -77,6 +88,8 @@ pub async fn authenticate(
             app::Column::Suspended,
             app::Column::Trusted,
             app::Column::RedirectUrl,
+            app::Column::SecretGeneration,
+            app::Column::TrustGeneration,
             app::Column::SecretSealed,
         ])
         .filter(app::Column::Key.eq(key.as_str()))

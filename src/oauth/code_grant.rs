@@ -49,6 +49,7 @@ pub async fn issue(state: &AppState, consent: Consent<'_>) -> Result<String, App
         expires_at: Set(at + CODE_LIFETIME),
         used_at: Set(None),
         grant_id: Set(None),
+        secret_generation: Set(consent.app.secret_generation),
         ..Default::default()
     }
     .insert(&state.db)
@@ -78,6 +79,10 @@ pub async fn exchange(
         .await?
         .filter(|found| found.app_id == app.id)
         .ok_or_else(unknown)?;
+    // Issued before a Regenerate: dead, whatever secret is presented now.
+    if found.secret_generation != app.secret_generation {
+        return Err(unknown());
+    }
     if found.used_at.is_some() {
         revoke_replayed(state, &found).await?;
         return Err(OAuthError::invalid_grant(
@@ -118,13 +123,13 @@ pub async fn exchange(
         }
         (None, None) => {}
     }
-    let used = {
+    let outcome = {
         let found = found.clone();
         let config = state.config.clone();
         let meta = meta.clone();
         state
             .db
-            .transaction::<_, Option<IssuedTokens>, AppError>(move |txn| {
+            .transaction::<_, Exchange, AppError>(move |txn| {
                 Box::pin(async move {
                     let at = now();
                     let claimed = authorization_code::Entity::update_many()
@@ -134,33 +139,42 @@ pub async fn exchange(
                         .exec(txn)
                         .await?;
                     if claimed.rows_affected != 1 {
-                        return Ok(None);
+                        return Ok(Exchange::AlreadyUsed);
                     }
                     let new = NewGrant {
                         app_id: found.app_id,
                         account_id: found.account_id,
                         kind: grants::AUTHORIZATION_CODE,
+                        secret_generation: found.secret_generation,
+                        trust_generation: None,
                         meta: &meta,
                     };
-                    let (grant_id, tokens) = grants::insert(txn, &config, new).await?;
+                    let Some((grant_id, tokens)) = grants::insert(txn, &config, new).await? else {
+                        // Regenerated, suspended or removed meanwhile: the claim is undone
+                        // with the transaction, and the code stays unusable or suspended.
+                        return Err(AppError::Conflict(String::new()));
+                    };
                     authorization_code::Entity::update_many()
                         .col_expr(authorization_code::Column::GrantId, Expr::value(grant_id))
                         .filter(authorization_code::Column::Id.eq(found.id))
                         .exec(txn)
                         .await?;
-                    Ok(Some(tokens))
+                    Ok(Exchange::Issued(tokens))
                 })
             })
             .await
-            .map_err(AppError::from)?
     };
-    match used {
-        Some(tokens) => {
+    match outcome {
+        Ok(Exchange::Issued(tokens)) => {
             tracing::info!(app_key = %app.key, "authorization code exchanged");
             Ok(tokens)
         }
+        Err(sea_orm::TransactionError::Transaction(AppError::Conflict(_))) => Err(
+            OAuthError::invalid_grant("The App changed while the code was being exchanged."),
+        ),
+        Err(error) => Err(AppError::from(error).into()),
         // Another request exchanged it at the same moment: that is a replay too.
-        None => {
+        Ok(Exchange::AlreadyUsed) => {
             if let Some(again) = authorization_code::Entity::find_by_id(found.id)
                 .one(&state.db)
                 .await?
@@ -172,6 +186,30 @@ pub async fn exchange(
             ))
         }
     }
+}
+
+/// What claiming a code came to.
+enum Exchange {
+    Issued(IssuedTokens),
+    AlreadyUsed,
+}
+
+/// Ends the codes of the Apps with `app_ids` (Regenerate, removal), or only those of
+/// `account_id` (a user de-authorizing the Apps).
+pub async fn end_codes(
+    db: &impl sea_orm::ConnectionTrait,
+    app_ids: Vec<i64>,
+    account_id: Option<i64>,
+) -> Result<u64, AppError> {
+    if app_ids.is_empty() {
+        return Ok(0);
+    }
+    let mut delete = authorization_code::Entity::delete_many()
+        .filter(authorization_code::Column::AppId.is_in(app_ids));
+    if let Some(account_id) = account_id {
+        delete = delete.filter(authorization_code::Column::AccountId.eq(account_id));
+    }
+    Ok(delete.exec(db).await?.rows_affected)
 }
 
 async fn revoke_replayed(

@@ -34,6 +34,14 @@ pub fn render(view: ConsentView<'_>) -> String {
         .ok()
         .and_then(|url| url.host_str().map(idn::to_display))
         .unwrap_or_default();
+    // A look-alike domain is shown in punycode, and said to be one, beside the link.
+    let warning = |lookalike: bool| {
+        lookalike.then(|| {
+            view! { <span class="lookalike-warning" role="note">{idn::LOOKALIKE_WARNING}</span> }
+        })
+    };
+    let homepage_warning = warning(homepage.is_lookalike());
+    let back_to_warning = warning(back_to.is_lookalike());
     let hidden = [
         ("response_type", "code".to_owned()),
         ("client_id", app.key.clone()),
@@ -67,6 +75,7 @@ pub fn render(view: ConsentView<'_>) -> String {
                     <a href=homepage.as_str().to_owned() target="_blank" rel="noopener noreferrer">
                         {homepage.display()}
                     </a>
+                    {homepage_warning}
                 </p>
                 {description}
                 <p>
@@ -75,7 +84,9 @@ pub fn render(view: ConsentView<'_>) -> String {
                 </p>
                 <form method="post" action="/oauth/authorize" aria-labelledby="consent-title">
                     {hidden}
-                    <p class="hint">{format!("Either way, you go back to {back_to_host}.")}</p>
+                    <p class="hint">
+                        {format!("Either way, you go back to {back_to_host}.")} {back_to_warning}
+                    </p>
                     <div class="actions">
                         <button type="submit" name="decision" value="deny">"Deny"</button>
                         <button type="submit" name="decision" value="allow" class="primary">"Allow"</button>

@@ -1,7 +1,7 @@
 //! Grants: issuing access (and refresh) tokens, checking them, and revoking them.
 //! Only SHA-256 hashes are stored; nothing is cached, so a revocation holds on every
 //! instance at the next request.
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
     JoinType, PaginatorTrait, QueryFilter, QuerySelect, RelationTrait, Set,
@@ -41,6 +41,10 @@ pub struct NewGrant<'a> {
     pub account_id: i64,
     /// [`AUTHORIZATION_CODE`] (with a refresh token) or [`CLIENT_CREDENTIALS`] (without).
     pub kind: &'static str,
+    /// The App's secret generation the request was authenticated under.
+    pub secret_generation: i64,
+    /// For client credentials: the App's trust generation the request saw it trusted under.
+    pub trust_generation: Option<i64>,
     /// The request that asked for them.
     pub meta: &'a RequestMeta,
 }
@@ -75,37 +79,86 @@ impl FreshTokens {
     }
 }
 
-/// Stores a new grant (hashes only) and returns its id and its tokens in clear, this once.
+/// Stores a new grant (hashes only) and returns its id and its tokens in clear, this once;
+/// `None` when the App changed since the request was authenticated (Regenerate, un-trusted,
+/// suspended or removed).
+///
+/// The insert is conditional on the App row (`INSERT … SELECT … FROM app WHERE` the same
+/// generations, not suspended, not removed), so nothing is trusted from an earlier read. On
+/// PostgreSQL the row is read `FOR SHARE`: an insert racing Regenerate or un-trusting waits
+/// for it and then sees the new generation; SQLite has one writer at a time. Whatever slips
+/// through anyway carries the old generation, which every use of a token compares.
 pub async fn insert(
     db: &impl ConnectionTrait,
     config: &Config,
     new: NewGrant<'_>,
-) -> Result<(i64, IssuedTokens), AppError> {
+) -> Result<Option<(i64, IssuedTokens)>, AppError> {
     let at = now();
     let fresh = FreshTokens::new(config, new.kind == AUTHORIZATION_CODE, at);
-    let grant = token_grant::ActiveModel {
-        app_id: Set(new.app_id),
-        account_id: Set(new.account_id),
-        kind: Set(new.kind.into()),
-        access_hash: Set(crypto::token_digest(&fresh.access)),
-        access_expires_at: Set(fresh.access_expires_at),
-        refresh_hash: Set(fresh
-            .refresh
-            .as_ref()
-            .map(|(token, _)| crypto::token_digest(token))),
-        refresh_expires_at: Set(fresh.refresh.as_ref().map(|(_, expires)| *expires)),
-        created_at: Set(at),
-        last_used_at: Set(at),
-        user_agent: Set(new.meta.user_agent.clone()),
-        client_addr: Set(new.meta.client_addr.clone()),
-        ..Default::default()
-    };
+    let app_col = |column: app::Column| Expr::col((app::Entity, column));
+    let mut select = Query::select();
+    select
+        .from(app::Entity)
+        .expr(app_col(app::Column::Id))
+        .expr(Expr::val(new.account_id))
+        .expr(Expr::val(new.kind))
+        .expr(Expr::val(crypto::token_digest(&fresh.access)))
+        .expr(Expr::val(fresh.access_expires_at))
+        .expr(Expr::val(
+            fresh
+                .refresh
+                .as_ref()
+                .map(|(token, _)| crypto::token_digest(token)),
+        ))
+        .expr(Expr::val(
+            fresh.refresh.as_ref().map(|(_, expires)| *expires),
+        ))
+        .expr(Expr::val(at))
+        .expr(Expr::val(at))
+        .expr(Expr::val(new.meta.user_agent.as_str()))
+        .expr(Expr::val(new.meta.client_addr.as_str()))
+        .expr(app_col(app::Column::SecretGeneration))
+        .expr(app_col(app::Column::TrustGeneration))
+        .and_where(app_col(app::Column::Id).eq(new.app_id))
+        .and_where(app_col(app::Column::SecretGeneration).eq(new.secret_generation))
+        .and_where(app_col(app::Column::Suspended).eq(false))
+        .and_where(app_col(app::Column::RemovedAt).is_null());
+    if let Some(trust_generation) = new.trust_generation {
+        select
+            .and_where(app_col(app::Column::Trusted).eq(true))
+            .and_where(app_col(app::Column::TrustGeneration).eq(trust_generation));
+    }
+    select.lock_shared();
+    let insert = Query::insert()
+        .into_table(token_grant::Entity)
+        .columns([
+            token_grant::Column::AppId,
+            token_grant::Column::AccountId,
+            token_grant::Column::Kind,
+            token_grant::Column::AccessHash,
+            token_grant::Column::AccessExpiresAt,
+            token_grant::Column::RefreshHash,
+            token_grant::Column::RefreshExpiresAt,
+            token_grant::Column::CreatedAt,
+            token_grant::Column::LastUsedAt,
+            token_grant::Column::UserAgent,
+            token_grant::Column::ClientAddr,
+            token_grant::Column::SecretGeneration,
+            token_grant::Column::TrustGeneration,
+        ])
+        .select_from(select)
+        .map_err(|error| {
+            tracing::error!(%error, "building the grant insert");
+            AppError::Internal
+        })?
+        .returning_col(token_grant::Column::Id)
+        .to_owned();
     // Only the new id comes back, not the whole row.
-    let id = token_grant::Entity::insert(grant)
-        .exec(db)
-        .await?
-        .last_insert_id;
-    Ok((id, fresh.issued(at)))
+    let Some(row) = db.query_one(&insert).await? else {
+        return Ok(None);
+    };
+    let id: i64 = row.try_get("", "id")?;
+    Ok(Some((id, fresh.issued(at))))
 }
 
 /// Gives a grant a new access token and a new refresh token, provided its refresh token is
@@ -168,23 +221,63 @@ pub async fn revoke(db: &impl ConnectionTrait, grant_id: i64) -> Result<u64, App
     Ok(result.rows_affected)
 }
 
-/// Issues an access token for a trusted App, acting for the App's owner.
+/// Issues an access token for a trusted App, acting for the App's owner; `None` when the
+/// App was regenerated, un-trusted, suspended or removed since it authenticated.
 #[tracing::instrument(skip_all, fields(app_key = %app.key))]
 pub async fn issue_client_credentials(
     state: &AppState,
     app: &AuthenticatedApp,
     owner_id: i64,
     meta: &RequestMeta,
-) -> Result<IssuedTokens, AppError> {
+) -> Result<Option<IssuedTokens>, AppError> {
     let new = NewGrant {
         app_id: app.id,
         account_id: owner_id,
         kind: CLIENT_CREDENTIALS,
+        secret_generation: app.secret_generation,
+        trust_generation: Some(app.trust_generation),
         meta,
     };
-    let (_, tokens) = insert(&state.db, &state.config, new).await?;
-    tracing::info!("client credentials token issued");
-    Ok(tokens)
+    let issued = insert(&state.db, &state.config, new).await?;
+    if issued.is_some() {
+        tracing::info!("client credentials token issued");
+    }
+    Ok(issued.map(|(_, tokens)| tokens))
+}
+
+/// Grants still valid under their App's current generations: issued under its current
+/// secret, and for client credentials, under its current trust while it is trusted. Needs
+/// `token_grant` joined with `app`.
+pub fn generations_match() -> Condition {
+    let grant_col = |column: token_grant::Column| Expr::col((token_grant::Entity, column));
+    Condition::all()
+        .add(
+            grant_col(token_grant::Column::SecretGeneration)
+                .equals((app::Entity, app::Column::SecretGeneration)),
+        )
+        .add(
+            Condition::any()
+                .add(grant_col(token_grant::Column::Kind).ne(CLIENT_CREDENTIALS))
+                .add(
+                    Condition::all()
+                        .add(Expr::col((app::Entity, app::Column::Trusted)).eq(true))
+                        .add(
+                            grant_col(token_grant::Column::TrustGeneration)
+                                .equals((app::Entity, app::Column::TrustGeneration)),
+                        ),
+                ),
+        )
+}
+
+/// The same as [`generations_match`], against an App already read with its generations.
+pub fn generations_match_app(app: &AuthenticatedApp) -> Condition {
+    let mut kind_valid = Condition::any().add(token_grant::Column::Kind.ne(CLIENT_CREDENTIALS));
+    if app.trusted {
+        kind_valid = kind_valid.add(token_grant::Column::TrustGeneration.eq(app.trust_generation));
+    }
+    Condition::all()
+        .add(token_grant::Column::SecretGeneration.eq(app.secret_generation))
+        .add(kind_valid)
 }
 
 /// What a valid access token stands for: its grant, its App (live, not suspended, of the
@@ -258,6 +351,7 @@ pub async fn check_access_token(
         .join(JoinType::InnerJoin, token_grant::Relation::App.def())
         .join(JoinType::InnerJoin, token_grant::Relation::Account.def())
         .filter(token_grant::Column::AccessHash.eq(digest))
+        .filter(generations_match())
         .into_model::<TokenHolder>()
         .one(&state.db)
         .await?;

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use super::{OAuthError, client_auth, params};
+use super::{OAuthError, RequestMeta, client_auth, grants, params};
 use crate::domain::ApiKind;
 use crate::server::entities::{account, token_grant};
 use crate::server::{AppState, crypto, now};
@@ -19,10 +19,11 @@ use crate::server::{AppState, crypto, now};
 /// false}` for anything else: unknown, expired, another App's, or the App is suspended.
 pub async fn introspect(
     State(state): State<AppState>,
+    meta: RequestMeta,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match run(&state, &headers, &body).await {
+    match run(&state, &meta, &headers, &body).await {
         Ok(answer) => {
             let mut response = Json(answer).into_response();
             super::no_store(response.headers_mut());
@@ -43,9 +44,14 @@ struct Introspected {
     account_login: String,
 }
 
-async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value, OAuthError> {
+async fn run(
+    state: &AppState,
+    meta: &RequestMeta,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Value, OAuthError> {
     let params = params::parse(body)?;
-    let app = client_auth::authenticate(state, headers, &params).await?;
+    let app = client_auth::authenticate(state, meta, headers, &params).await?;
     let token = params
         .get("token")
         .ok_or_else(|| OAuthError::invalid_request("token is required."))?;
@@ -66,6 +72,7 @@ async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Value
         .column_as(account::Column::Login, "account_login")
         .join(JoinType::InnerJoin, token_grant::Relation::Account.def())
         .filter(token_grant::Column::AppId.eq(app.id))
+        .filter(grants::generations_match_app(&app))
         .filter(
             Condition::any()
                 .add(token_grant::Column::AccessHash.eq(digest.as_str()))

@@ -2,7 +2,7 @@
 //! with their own RFC 6749-shaped errors.
 mod authorize;
 mod client_auth;
-mod code_grant;
+pub mod code_grant;
 mod consent_page;
 mod error;
 pub mod grants;

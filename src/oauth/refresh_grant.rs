@@ -43,6 +43,11 @@ pub async fn exchange(
     if grant.app_id != app.id {
         return Err(unknown());
     }
+    // Issued before a Regenerate: dead (Regenerate deletes such grants; this catches one
+    // written in a race with it).
+    if grant.secret_generation != app.secret_generation {
+        return Err(unknown());
+    }
     if grant
         .refresh_expires_at
         .is_none_or(|expires| expires <= now())

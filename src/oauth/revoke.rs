@@ -5,22 +5,32 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
-use super::{OAuthError, client_auth, params};
+use super::{OAuthError, RequestMeta, client_auth, params};
 use crate::server::entities::token_grant;
 use crate::server::{AppState, crypto};
 
 /// Revokes the grant holding `token` (access or refresh) when it is the App's own; answers
 /// 200 whether or not the token was known, as RFC 7009 §2.2 asks.
-pub async fn revoke(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    match run(&state, &headers, &body).await {
+pub async fn revoke(
+    State(state): State<AppState>,
+    meta: RequestMeta,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    match run(&state, &meta, &headers, &body).await {
         Ok(()) => StatusCode::OK.into_response(),
         Err(error) => error.into_response(),
     }
 }
 
-async fn run(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<(), OAuthError> {
+async fn run(
+    state: &AppState,
+    meta: &RequestMeta,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), OAuthError> {
     let params = params::parse(body)?;
-    let app = client_auth::authenticate(state, headers, &params).await?;
+    let app = client_auth::authenticate(state, meta, headers, &params).await?;
     let token = params
         .get("token")
         .ok_or_else(|| OAuthError::invalid_request("token is required."))?;

@@ -37,7 +37,7 @@ async fn issue(
         .get("grant_type")
         .ok_or_else(|| OAuthError::invalid_request("grant_type is required."))?
         .clone();
-    let app = client_auth::authenticate(state, headers, &params).await?;
+    let app = client_auth::authenticate(state, meta, headers, &params).await?;
     if app.suspended {
         return Err(OAuthError::unauthorized_client("The App is suspended."));
     }
@@ -54,7 +54,14 @@ async fn issue(
                 OAuthError::unauthorized_client("The App has no owner to act for.")
             })?;
             // `type`, `redirect_uri` and `state` (sent by VoipNow's clients) are ignored.
-            Ok(grants::issue_client_credentials(state, &app, owner, meta).await?)
+            grants::issue_client_credentials(state, &app, owner, meta)
+                .await?
+                .ok_or_else(|| {
+                    OAuthError::unauthorized_client(
+                        "The App was changed (Regenerate, un-trusted, suspended or removed) \
+                         while the token was being issued.",
+                    )
+                })
         }
         other => Err(OAuthError::unsupported_grant_type(format!(
             "The grant type {other:?} is not supported."

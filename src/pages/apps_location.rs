@@ -15,8 +15,9 @@ use crate::apps::{RegisteredSort, SortColumn};
 use crate::apps_management::{MAX_FILTER_LENGTH, ManagedSort};
 use crate::domain::ApiKind;
 
-/// The highest page number an address may ask for; anything above falls back to page 1.
-pub const MAX_PAGE: u64 = 100_000;
+/// The highest page number (from 1) an address may ask for: the server's bound
+/// ([`crate::listing::MAX_PAGE`], from 0); anything above falls back to page 1.
+const MAX_PAGE: u64 = crate::listing::MAX_PAGE + 1;
 
 /// The two tabs of the Apps page.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

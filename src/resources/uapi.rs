@@ -30,7 +30,7 @@ pub async fn me(
             "Bearer realm=\"appward\"",
         );
     };
-    match grants::check_access_token(&state, &token, ApiKind::UnifiedApi).await {
+    let mut response = match grants::check_access_token(&state, &token, ApiKind::UnifiedApi).await {
         Ok(holder) => Json(json!({
             "account": {
                 "id": holder.account_id,
@@ -54,7 +54,10 @@ pub async fn me(
             Json(json!({"error": {"code": "server_error", "message": "Internal error. Please try again later."}})),
         )
             .into_response(),
-    }
+    };
+    // What a token reads is for its holder only: no cache may keep it.
+    crate::oauth::no_store(response.headers_mut());
+    response
 }
 
 /// The token of `Authorization: Bearer …`, else of `accessRequestToken` (bare or `Bearer …`).
@@ -87,5 +90,6 @@ fn denied(message: &str, challenge: &'static str) -> Response {
         header::WWW_AUTHENTICATE,
         HeaderValue::from_static(challenge),
     );
+    crate::oauth::no_store(response.headers_mut());
     response
 }

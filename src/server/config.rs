@@ -36,6 +36,12 @@ pub struct Config {
     pub sign_in_attempts_per_minute: u32,
     /// `APPWARD_CLIENT_AUTH_ATTEMPTS`: failed App authentications allowed per App per minute.
     pub client_auth_attempts_per_minute: u32,
+    /// `APPWARD_FAILURE_STORE_CAPACITY`: the most keys each failure counter keeps (sign-ins,
+    /// App authentications); past it the least used are forgotten.
+    pub failure_store_capacity: u64,
+    /// `APPWARD_PASSWORD_HASHES_AT_ONCE`: how many password hashes (19 MiB each) run at once
+    /// (twice as many more wait; past that, 503); none means one per CPU.
+    pub password_hashes_at_once: Option<usize>,
     /// `APPWARD_MAX_BODY_BYTES`: the largest request body accepted.
     pub max_body_bytes: usize,
     /// `APPWARD_DB_POOL_SIZE`: the most database connections at once (else sized for the machine).
@@ -95,6 +101,28 @@ impl Config {
                 "20",
                 number,
             )?,
+            failure_store_capacity: parse(
+                &lookup,
+                "APPWARD_FAILURE_STORE_CAPACITY",
+                "100000",
+                number,
+            )?,
+            password_hashes_at_once: lookup("APPWARD_PASSWORD_HASHES_AT_ONCE")
+                .map(|value| {
+                    number(value.trim())
+                        .and_then(|n: usize| {
+                            if n == 0 {
+                                Err("must be at least 1".to_owned())
+                            } else {
+                                Ok(n)
+                            }
+                        })
+                        .map_err(|message| ConfigError {
+                            variable: "APPWARD_PASSWORD_HASHES_AT_ONCE",
+                            message,
+                        })
+                })
+                .transpose()?,
             max_body_bytes: parse(&lookup, "APPWARD_MAX_BODY_BYTES", "65536", number)?,
             pool_size: lookup("APPWARD_DB_POOL_SIZE")
                 .map(|value| {

@@ -6,7 +6,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::TryRngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::domain::{KEY_ALPHABET, KEY_LENGTH};
 use crate::error::AppError;
@@ -54,10 +55,15 @@ pub fn token_digest(token: &str) -> String {
 }
 
 /// Hashes a password with Argon2id (default parameters: 19 MiB, 2 passes), off the async threads.
-pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || hash_password_now(&password))
-        .await
-        .map_err(|e| internal("password hashing task", e))?
+pub async fn hash_password(gate: &PasswordGate, password: String) -> Result<String, AppError> {
+    let permits = gate.enter()?;
+    let running = permits.run().await?;
+    tokio::task::spawn_blocking(move || {
+        let _running = running;
+        hash_password_now(&password)
+    })
+    .await
+    .map_err(|e| internal("password hashing task", e))?
 }
 
 fn hash_password_now(password: &str) -> Result<String, AppError> {
@@ -71,8 +77,16 @@ fn hash_password_now(password: &str) -> Result<String, AppError> {
 
 /// Checks a password against a stored hash; with no hash (an unknown login) it spends the
 /// same time on a dummy hash, so the answer's timing does not tell whether the login exists.
-pub async fn verify_password(password: String, hash: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
+pub async fn verify_password(
+    gate: &PasswordGate,
+    password: String,
+    hash: Option<String>,
+) -> Result<bool, AppError> {
+    let permits = gate.enter()?;
+    let running = permits.run().await?;
+    let matches = tokio::task::spawn_blocking(move || {
+        // Held until the hash is done, even if the request that asked is gone.
+        let _running = running;
         let hash = hash.as_deref().unwrap_or_else(|| dummy_hash());
         let matches = PasswordHash::new(hash)
             .map(|parsed| {
@@ -84,7 +98,56 @@ pub async fn verify_password(password: String, hash: Option<String>) -> bool {
         matches && hash != dummy_hash()
     })
     .await
-    .unwrap_or(false)
+    .unwrap_or(false);
+    Ok(matches)
+}
+
+/// Admits password hashes (Argon2id, 19 MiB each): as many run at once as there are cores,
+/// a short queue waits, and past it a request is told to come back (503 with
+/// `Retry-After`), so that a burst of sign-ins cannot take the memory or the CPU.
+#[derive(Debug)]
+pub struct PasswordGate {
+    admitted: Arc<Semaphore>,
+    running: Arc<Semaphore>,
+}
+
+/// A place in the queue of a [`PasswordGate`].
+#[derive(Debug)]
+pub struct Admitted(OwnedSemaphorePermit, Arc<Semaphore>);
+
+impl Admitted {
+    /// Waits for a turn to hash; the permits go with the hash, wherever it runs.
+    async fn run(self) -> Result<(OwnedSemaphorePermit, OwnedSemaphorePermit), AppError> {
+        let running = self
+            .1
+            .acquire_owned()
+            .await
+            .map_err(|e| internal("password gate", e))?;
+        Ok((self.0, running))
+    }
+}
+
+impl PasswordGate {
+    /// `running` hashes at once, `queued` more waiting.
+    pub fn new(running: usize, queued: usize) -> Self {
+        Self {
+            admitted: Arc::new(Semaphore::new(running + queued)),
+            running: Arc::new(Semaphore::new(running.max(1))),
+        }
+    }
+
+    /// One hash per core at once, and two per core waiting.
+    pub fn for_this_machine() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Self::new(cores, 2 * cores)
+    }
+
+    fn enter(&self) -> Result<Admitted, AppError> {
+        let admitted = Arc::clone(&self.admitted)
+            .try_acquire_owned()
+            .map_err(|_| AppError::Busy { retry_after: 1 })?;
+        Ok(Admitted(admitted, Arc::clone(&self.running)))
+    }
 }
 
 fn dummy_hash() -> &'static str {
@@ -104,27 +167,67 @@ mod tests {
     use super::*;
     use crate::domain::is_key_shaped;
 
+    fn gate() -> PasswordGate {
+        PasswordGate::new(1, 4)
+    }
+
+    #[tokio::test]
+    async fn past_the_queue_a_hash_is_refused_as_busy() {
+        let gate = PasswordGate::new(1, 1);
+        let first = gate.enter().unwrap();
+        let second = gate.enter().unwrap();
+        assert_eq!(gate.enter().unwrap_err(), AppError::Busy { retry_after: 1 });
+        drop((first, second));
+        assert!(gate.enter().is_ok());
+    }
+
     #[tokio::test]
     async fn a_password_verifies_only_against_its_own_hash() {
-        let hash = hash_password("correct horse battery".into()).await.unwrap();
+        let hash = hash_password(&gate(), "correct horse battery".into())
+            .await
+            .unwrap();
         assert!(hash.starts_with("$argon2id$"), "{hash}");
         assert!(!hash.contains("correct horse"));
-        assert!(verify_password("correct horse battery".into(), Some(hash.clone())).await);
-        assert!(!verify_password("wrong horse battery".into(), Some(hash.clone())).await);
-        assert!(!verify_password("".into(), Some(hash)).await);
+        assert!(
+            verify_password(&gate(), "correct horse battery".into(), Some(hash.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password(&gate(), "wrong horse battery".into(), Some(hash.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password(&gate(), "".into(), Some(hash))
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
     async fn the_same_password_hashes_differently_each_time() {
-        let a = hash_password("same password".into()).await.unwrap();
-        let b = hash_password("same password".into()).await.unwrap();
+        let a = hash_password(&gate(), "same password".into())
+            .await
+            .unwrap();
+        let b = hash_password(&gate(), "same password".into())
+            .await
+            .unwrap();
         assert_ne!(a, b, "salts must differ");
     }
 
     #[tokio::test]
     async fn an_unknown_login_never_verifies() {
-        assert!(!verify_password("anything".into(), None).await);
-        assert!(!verify_password("x".into(), Some("not a hash".into())).await);
+        assert!(
+            !verify_password(&gate(), "anything".into(), None)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password(&gate(), "x".into(), Some("not a hash".into()))
+                .await
+                .unwrap()
+        );
     }
 
     #[test]

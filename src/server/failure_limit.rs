@@ -1,49 +1,88 @@
-//! Slows down guessing: after `per_minute` failures for one key (an App, or a login and
-//! address) within a minute, further attempts with that key are refused until the minute
-//! is over, even with the right secret.
+//! Slows down guessing: after `per_minute` failures for one key (an App and an address, or a
+//! login and an address) within a minute, further attempts with that key are refused until
+//! the minute is over, even with the right secret.
 //!
-//! Written here rather than taken from `governor`: a rate-limiting crate counts every
-//! request, while this must count failures only and be asked, without spending anything,
-//! whether a key is blocked; the whole of it is a map of fixed one-minute windows.
-use std::collections::HashMap;
-use std::sync::Mutex;
+//! The counters live in a bounded `moka` cache: each key's window expires on its own a
+//! minute after its first failure (O(1), no sweep on the request path), and past the
+//! capacity the least useful keys are evicted, so a flood of random keys cannot grow it.
+//! A rate-limiting crate such as `governor` counts every request and cannot be asked,
+//! without spending an attempt, whether a key is blocked; this counts failures only.
+use moka::sync::Cache;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 /// The window failures are counted in.
 const WINDOW: Duration = Duration::from_secs(60);
-/// Above this many keys, expired windows are dropped when a failure is recorded.
-const PRUNE_ABOVE: usize = 10_000;
+
+/// One key's failures in its current window.
+#[derive(Debug)]
+struct Window {
+    started: Instant,
+    failures: AtomicU32,
+}
+
+impl Window {
+    fn retry_after(&self) -> u64 {
+        WINDOW
+            .saturating_sub(self.started.elapsed())
+            .as_secs()
+            .max(1)
+    }
+}
 
 /// Failure counts per key, in this process (each instance counts its own).
-#[derive(Debug)]
 pub struct FailureLimit {
     per_minute: u32,
-    windows: Mutex<HashMap<String, (Instant, u32)>>,
+    windows: Cache<String, Arc<Window>>,
+}
+
+impl std::fmt::Debug for FailureLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FailureLimit")
+            .field("per_minute", &self.per_minute)
+            .field("keys", &self.windows.entry_count())
+            .finish()
+    }
+}
+
+/// An attempt counted in advance ([`FailureLimit::reserve`]); a success gives it back.
+#[derive(Debug)]
+pub struct Attempt(Option<Arc<Window>>);
+
+impl Attempt {
+    /// The attempt succeeded: it does not count as a failure.
+    pub fn succeeded(self) {
+        if let Some(window) = self.0 {
+            let _ = window
+                .failures
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
+        }
+    }
 }
 
 impl FailureLimit {
-    /// Allows `per_minute` failures per key per minute (0 turns the limit off).
-    pub fn new(per_minute: u32) -> Self {
+    /// Allows `per_minute` failures per key per minute (0 turns the limit off), keeping at
+    /// most `capacity` keys.
+    pub fn new(per_minute: u32, capacity: u64) -> Self {
         Self {
             per_minute,
-            windows: Mutex::new(HashMap::new()),
+            windows: Cache::builder()
+                .max_capacity(capacity)
+                .time_to_live(WINDOW)
+                .build(),
         }
     }
 
-    /// `Err(seconds to wait)` when `key` has used up its failures for this minute.
+    /// `Err(seconds to wait)` when `key` has used up its failures for this minute; spends
+    /// nothing.
     pub fn check(&self, key: &str) -> Result<(), u64> {
         if self.per_minute == 0 {
             return Ok(());
         }
-        let windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        match windows.get(key) {
-            Some((started, failures)) if *failures >= self.per_minute => {
-                let left = WINDOW.saturating_sub(started.elapsed());
-                if left.is_zero() {
-                    Ok(())
-                } else {
-                    Err(left.as_secs().max(1))
-                }
+        match self.windows.get(key) {
+            Some(window) if window.failures.load(Ordering::Acquire) >= self.per_minute => {
+                Err(window.retry_after())
             }
             _ => Ok(()),
         }
@@ -54,17 +93,46 @@ impl FailureLimit {
         if self.per_minute == 0 {
             return;
         }
-        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
-        if windows.len() > PRUNE_ABOVE {
-            windows.retain(|_, (started, _)| started.elapsed() < WINDOW);
+        self.window(key).failures.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Checks and counts in one atomic step: the attempt counts as a failure from now on
+    /// (so that many attempts at once cannot all pass the check), unless it is given back
+    /// with [`Attempt::succeeded`]. `Err(seconds to wait)` when the key is used up.
+    pub fn reserve(&self, key: &str) -> Result<Attempt, u64> {
+        if self.per_minute == 0 {
+            return Ok(Attempt(None));
         }
-        let entry = windows
-            .entry(key.to_owned())
-            .or_insert_with(|| (Instant::now(), 0));
-        if entry.0.elapsed() >= WINDOW {
-            *entry = (Instant::now(), 0);
+        let window = self.window(key);
+        let before = window
+            .failures
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < self.per_minute).then_some(n + 1)
+            });
+        match before {
+            Ok(_) => Ok(Attempt(Some(window))),
+            Err(_) => Err(window.retry_after()),
         }
-        entry.1 += 1;
+    }
+
+    /// How many keys the store holds (after its pending housekeeping).
+    pub fn len(&self) -> u64 {
+        self.windows.run_pending_tasks();
+        self.windows.entry_count()
+    }
+
+    /// Whether the store holds no key.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn window(&self, key: &str) -> Arc<Window> {
+        self.windows.get_with_by_ref(key, || {
+            Arc::new(Window {
+                started: Instant::now(),
+                failures: AtomicU32::new(0),
+            })
+        })
     }
 }
 
@@ -74,7 +142,7 @@ mod tests {
 
     #[test]
     fn a_key_is_blocked_after_its_failures_and_others_are_not() {
-        let limit = FailureLimit::new(2);
+        let limit = FailureLimit::new(2, 100);
         assert_eq!(limit.check("app"), Ok(()));
         limit.record_failure("app");
         assert_eq!(limit.check("app"), Ok(()));
@@ -86,10 +154,32 @@ mod tests {
 
     #[test]
     fn zero_turns_the_limit_off() {
-        let limit = FailureLimit::new(0);
+        let limit = FailureLimit::new(0, 100);
         for _ in 0..100 {
             limit.record_failure("app");
+            assert!(limit.reserve("app").is_ok());
         }
         assert_eq!(limit.check("app"), Ok(()));
+    }
+
+    #[test]
+    fn reservations_count_at_once_and_successes_give_them_back() {
+        let limit = FailureLimit::new(3, 100);
+        let first = limit.reserve("alice").unwrap();
+        let _second = limit.reserve("alice").unwrap();
+        let _third = limit.reserve("alice").unwrap();
+        assert!(limit.reserve("alice").is_err());
+        first.succeeded();
+        assert!(limit.reserve("alice").is_ok());
+        assert!(limit.reserve("alice").is_err());
+    }
+
+    #[test]
+    fn the_store_stays_within_its_capacity() {
+        let limit = FailureLimit::new(5, 100);
+        for n in 0..10_000 {
+            limit.record_failure(&format!("key-{n}"));
+        }
+        assert!(limit.len() <= 100, "{}", limit.len());
     }
 }

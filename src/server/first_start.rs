@@ -1,5 +1,8 @@
 //! What the first start of a new deployment creates: the Administrator `admin`.
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
 
 use super::config::Config;
 use super::crypto;
@@ -23,25 +26,34 @@ pub async fn ensure_administrator(
         Some(password) => (password.clone(), false),
         None => (crypto::random_token()[..20].to_owned(), true),
     };
-    let hash = crypto::hash_password(password.clone()).await?;
-    let inserted = account::ActiveModel {
-        login: Set("admin".into()),
-        name: Set("Administrator".into()),
-        level: Set(AccountLevel::Administrator.code()),
-        parent_id: Set(None),
-        scope_path: Set(String::new()),
-        password_hash: Set(hash),
-        created_at: Set(super::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await;
+    let hash = crypto::hash_password(&crypto::PasswordGate::new(1, 0), password.clone()).await?;
+    // The row and its scope path are written in one transaction: a crash between the two
+    // cannot leave an Administrator without a scope.
+    let inserted = db
+        .transaction::<_, (), DbErr>(|txn| {
+            Box::pin(async move {
+                let admin = account::ActiveModel {
+                    login: Set("admin".into()),
+                    name: Set("Administrator".into()),
+                    level: Set(AccountLevel::Administrator.code()),
+                    parent_id: Set(None),
+                    scope_path: Set(String::new()),
+                    password_hash: Set(hash),
+                    created_at: Set(super::now()),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?;
+                let mut admin: account::ActiveModel = admin.into();
+                let id = *admin.id.as_ref();
+                admin.scope_path = Set(format!("{id}/"));
+                admin.update(txn).await?;
+                Ok(())
+            })
+        })
+        .await;
     match inserted {
-        Ok(admin) => {
-            let mut admin: account::ActiveModel = admin.into();
-            let id = *admin.id.as_ref();
-            admin.scope_path = Set(format!("{id}/"));
-            admin.update(db).await?;
+        Ok(()) => {
             if generated {
                 // Printed once, on purpose: nobody could sign in otherwise.
                 tracing::warn!(

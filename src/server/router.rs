@@ -86,7 +86,7 @@ async fn server_fn_error_status(response: Response) -> Response {
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let AppError::TooManyRequests { retry_after } = error {
+        if let AppError::TooManyRequests { retry_after } | AppError::Busy { retry_after } = error {
             parts
                 .headers
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));

@@ -5,6 +5,7 @@ use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
 use super::config::Config;
+use super::crypto::PasswordGate;
 use super::failure_limit::FailureLimit;
 use super::secret_box::SecretBox;
 use crate::error::AppError;
@@ -20,8 +21,10 @@ pub struct AppState {
     pub secrets: Arc<SecretBox>,
     /// Failed sign-ins, per login and client address.
     pub sign_in_failures: Arc<FailureLimit>,
-    /// Failed App authentications, per App key.
+    /// Failed App authentications, per App key and client address.
     pub client_auth_failures: Arc<FailureLimit>,
+    /// Admits password hashes: a few at once, a short queue, the rest told to retry.
+    pub password_gate: Arc<PasswordGate>,
     /// What Leptos needs to render pages and find the compiled site.
     pub leptos_options: LeptosOptions,
 }
@@ -41,10 +44,18 @@ impl AppState {
             .build();
         Self {
             db,
-            sign_in_failures: Arc::new(FailureLimit::new(config.sign_in_attempts_per_minute)),
+            sign_in_failures: Arc::new(FailureLimit::new(
+                config.sign_in_attempts_per_minute,
+                config.failure_store_capacity,
+            )),
             client_auth_failures: Arc::new(FailureLimit::new(
                 config.client_auth_attempts_per_minute,
+                config.failure_store_capacity,
             )),
+            password_gate: Arc::new(match config.password_hashes_at_once {
+                Some(at_once) => PasswordGate::new(at_once, 2 * at_once),
+                None => PasswordGate::for_this_machine(),
+            }),
             config: Arc::new(config),
             secrets: Arc::new(secrets),
             leptos_options,

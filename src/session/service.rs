@@ -14,6 +14,21 @@ use crate::server::{AppState, crypto, now};
 /// The name of the session cookie.
 pub const COOKIE: &str = "appward_session";
 
+/// The session cookie's name: `__Host-` prefixed when the console is served over https at
+/// the root of its host (the browser then refuses it unless it is `Secure`, `Path=/` and
+/// set by this very host), `__Secure-` over https under a base path, bare over http.
+pub fn cookie_name(state: &AppState) -> &'static str {
+    if !state.config.is_https() {
+        return COOKIE;
+    }
+    let at_root = url::Url::parse(&state.config.public_url).is_ok_and(|url| url.path() == "/");
+    if at_root {
+        "__Host-appward_session"
+    } else {
+        "__Secure-appward_session"
+    }
+}
+
 /// A session's last-seen time is written at most this often (seconds): reads stay reads.
 const TOUCH_INTERVAL: i64 = 60;
 
@@ -52,22 +67,33 @@ pub async fn sign_in(state: &AppState, login: &str, password: String) -> Result<
         .map(|parts| crate::oauth::RequestMeta::of(&parts, state).client_addr)
         .unwrap_or_default();
     let limit_key = format!("{login}|{address}");
-    if let Err(retry_after) = state.sign_in_failures.check(&limit_key) {
-        return Err(AppError::TooManyRequests { retry_after });
-    }
+    // Checked and counted in one atomic step: of many attempts at once, no more than the
+    // limit get to a password check. A success gives its attempt back.
+    let attempt = state
+        .sign_in_failures
+        .reserve(&limit_key)
+        .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
     let found = account::Entity::find()
         .filter(account::Column::Login.eq(login.as_str()))
         .one(&state.db)
         .await?;
     let hash = found.as_ref().map(|account| account.password_hash.clone());
-    if !crypto::verify_password(password, hash).await {
-        state.sign_in_failures.record_failure(&limit_key);
+    let matches = match crypto::verify_password(&state.password_gate, password, hash).await {
+        Ok(matches) => matches,
+        Err(busy) => {
+            // Not checked: not a failure either.
+            attempt.succeeded();
+            return Err(busy);
+        }
+    };
+    if !matches {
         tracing::info!("sign-in refused");
         return Err(AppError::WrongCredentials);
     }
+    attempt.succeeded();
     let account = found.ok_or(AppError::WrongCredentials)?;
     // A new id at every sign-in: an id planted before sign-in is worth nothing after it.
-    if let Some(old) = request_cookie_token() {
+    if let Some(old) = request_cookie_token(cookie_name(state)) {
         session::Entity::delete_by_id(crypto::token_digest(&old))
             .exec(&state.db)
             .await?;
@@ -82,7 +108,11 @@ pub async fn sign_in(state: &AppState, login: &str, password: String) -> Result<
     }
     .insert(&state.db)
     .await?;
-    set_cookie(&cookie_header(&token, state.config.is_https()));
+    set_cookie(&cookie_header(
+        cookie_name(state),
+        &token,
+        state.config.is_https(),
+    ));
     tracing::info!(account_id = account.id, "signed in");
     Ok(())
 }
@@ -90,13 +120,14 @@ pub async fn sign_in(state: &AppState, login: &str, password: String) -> Result<
 /// Deletes the request's session and clears the cookie.
 #[tracing::instrument(skip_all)]
 pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
-    if let Some(token) = request_cookie_token() {
+    if let Some(token) = request_cookie_token(cookie_name(state)) {
         session::Entity::delete_by_id(crypto::token_digest(&token))
             .exec(&state.db)
             .await?;
     }
     set_cookie(&format!(
-        "{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        cookie_name(state),
         if state.config.is_https() {
             "; Secure"
         } else {
@@ -115,7 +146,7 @@ pub async fn current(state: &AppState) -> Result<Caller, AppError> {
 /// The account whose session cookie is among `headers` (for plain axum handlers), or
 /// [`AppError::SignedOut`].
 pub async fn current_for(state: &AppState, headers: &HeaderMap) -> Result<Caller, AppError> {
-    let token = cookie_token(headers).ok_or(AppError::SignedOut)?;
+    let token = cookie_token(headers, cookie_name(state)).ok_or(AppError::SignedOut)?;
     let id_hash = crypto::token_digest(&token);
     let Some((found, Some(account))) = session::Entity::find_by_id(id_hash.clone())
         .find_also_related(account::Entity)
@@ -146,29 +177,30 @@ pub async fn current_for(state: &AppState, headers: &HeaderMap) -> Result<Caller
 
 /// A value only this browser's session can know (the session id is never stored), for the
 /// hidden field of forms the console posts outside server functions (the consent page).
-pub fn form_token(headers: &HeaderMap, purpose: &str) -> Option<String> {
-    cookie_token(headers).map(|token| crypto::token_digest(&format!("{purpose}:{token}")))
+pub fn form_token(state: &AppState, headers: &HeaderMap, purpose: &str) -> Option<String> {
+    cookie_token(headers, cookie_name(state))
+        .map(|token| crypto::token_digest(&format!("{purpose}:{token}")))
 }
 
-fn request_cookie_token() -> Option<String> {
-    cookie_token(&use_context::<Parts>()?.headers)
+fn request_cookie_token(name: &str) -> Option<String> {
+    cookie_token(&use_context::<Parts>()?.headers, name)
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
+fn cookie_token(headers: &HeaderMap, cookie: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(name, _)| *name == cookie)
         .map(|(_, value)| value.to_owned())
         .filter(|value| !value.is_empty())
 }
 
-fn cookie_header(token: &str, secure: bool) -> String {
+fn cookie_header(name: &str, token: &str, secure: bool) -> String {
     format!(
-        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{}",
+        "{name}={token}; Path=/; HttpOnly; SameSite=Lax{}",
         if secure { "; Secure" } else { "" }
     )
 }

@@ -53,6 +53,32 @@ impl TestApp {
         }
     }
 
+    /// Starts a server in this process, with extra environment variables, and hands back
+    /// its shared state too (to look inside its in-memory stores).
+    pub async fn spawn_with_state(vars: &[(&str, &str)]) -> (Self, server::AppState) {
+        let (dir, env) = test_env(vars).await;
+        let state = server::start(config(&env)).await.expect("server starts");
+        let db = state.db.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let app = server::router(state.clone())
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let test_app = Self {
+            url,
+            db,
+            dir: Arc::new(dir),
+            env,
+            process: None,
+        };
+        (test_app, state)
+    }
+
+    /// The process id of the server binary, when the server runs as one.
+    pub fn pid(&self) -> Option<u32> {
+        self.process.as_ref().map(Child::id)
+    }
+
     /// Starts the server binary as its own process (so that it can be killed, or run twice).
     pub async fn spawn_process() -> Self {
         Self::spawn_process_with(&[]).await
@@ -322,13 +348,21 @@ pub fn seed_app_form(overrides: &[(&str, &str)]) -> Vec<(String, String)> {
     fields
 }
 
-/// The value of the session cookie a response sets.
+/// The value of the session cookie a response sets (bare over http, `__Host-` over https).
 pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(SET_COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .find(|value| value.starts_with("appward_session="))
+        .find(|value| {
+            [
+                "appward_session=",
+                "__Host-appward_session=",
+                "__Secure-appward_session=",
+            ]
+            .iter()
+            .any(|name| value.starts_with(name))
+        })
         .map(str::to_owned)
 }
 

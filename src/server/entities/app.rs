@@ -33,6 +33,11 @@ pub struct Model {
     pub updated_at: i64,
     /// When the App was removed; a removed App is a tombstone that keeps its key reserved.
     pub removed_at: Option<i64>,
+    /// Bumped by Regenerate: grants and codes issued under an older generation are dead.
+    pub secret_generation: i64,
+    /// Bumped when the App stops being trusted: client-credentials grants issued under an
+    /// older generation are dead.
+    pub trust_generation: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

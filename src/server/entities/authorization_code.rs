@@ -23,6 +23,8 @@ pub struct Model {
     pub used_at: Option<i64>,
     /// The grant the exchange produced.
     pub grant_id: Option<i64>,
+    /// The App's secret generation when the code was issued; it works only while equal.
+    pub secret_generation: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

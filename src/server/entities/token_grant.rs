@@ -25,6 +25,10 @@ pub struct Model {
     pub last_used_at: i64,
     pub user_agent: String,
     pub client_addr: String,
+    /// The App's secret generation when the grant was issued; it works only while equal.
+    pub secret_generation: i64,
+    /// The App's trust generation when the grant was issued (client credentials).
+    pub trust_generation: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
