@@ -1,6 +1,8 @@
 //! A labelled form field with its error message tied to it.
 use leptos::prelude::*;
 
+use super::icon::{Icon, WARNING};
+
 /// The element id of the field named `name` (`form[login]` → `field-form-login`).
 pub fn field_id(name: &str) -> String {
     let cleaned: String = name
@@ -38,10 +40,16 @@ pub fn Field(
     /// A `<textarea>` instead of a one-line input.
     #[prop(optional)]
     multi_line: bool,
+    /// A warning under the field that is not a refusal (a look-alike domain).
+    #[prop(optional, into)]
+    note: Option<Signal<Option<String>>>,
 ) -> impl IntoView {
     let id = field_id(name);
     let error_id = format!("{id}-error");
+    let note_id = format!("{id}-note");
     let described = error_id.clone();
+    let noted = note_id.clone();
+    let note = note.unwrap_or_default();
     let on_input = move |event: leptos::ev::Event| {
         if let Some(on_input) = on_input {
             on_input.run(event_target_value(&event));
@@ -54,7 +62,16 @@ pub fn Field(
             "false"
         }
     };
-    let described_by = move || error.get().map(|_| described.clone());
+    let described_by = move || {
+        let ids: Vec<&str> = [
+            error.get().map(|_| described.as_str()),
+            note.get().map(|_| noted.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    };
     let control = if multi_line {
         view! {
             <textarea
@@ -96,6 +113,11 @@ pub fn Field(
             </label>
             {control}
             <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
+            {move || note.get().map(|text| view! {
+                <p class="lookalike-warning" id=note_id.clone() role="note">
+                    <Icon icon=WARNING/>{text}
+                </p>
+            })}
         </div>
     }
 }

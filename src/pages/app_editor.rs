@@ -15,7 +15,7 @@ use crate::components::{
 };
 use crate::domain::{
     AdminEmail, AdminPhone, ApiKind, AppDescription, AppForm, AppName, Homepage, ImageUrl,
-    RedirectUrl, check_app_field,
+    RedirectUrl, check_app_field, idn::LOOKALIKE_WARNING,
 };
 use crate::error::AppError;
 
@@ -126,23 +126,40 @@ fn AppEditor(details: AppDetails) -> impl IntoView {
 /// The three sections of the form, each field checked as it is typed.
 #[component]
 fn AppFields(initial: AppForm, server_error: Signal<Option<AppError>>) -> impl IntoView {
-    let field = move |name: &'static str| {
+    // Each field's refusal (checked as it is typed, or the server's), and the look-alike
+    // warning of the fields that hold a domain.
+    let checked = move |name: &'static str, initial: &str| {
         let local = RwSignal::new(None::<String>);
+        let typed = RwSignal::new(initial.to_owned());
         let error = Signal::derive(move || {
             local
                 .get()
                 .or_else(|| server_error.get().and_then(|e| e.message_for(name)))
         });
-        let on_input = Callback::new(move |value: String| local.set(check_app_field(name, &value)));
+        let note = Signal::derive(move || {
+            typed
+                .with(|value| looks_alike(name, value))
+                .then(|| LOOKALIKE_WARNING.to_owned())
+        });
+        let on_input = Callback::new(move |value: String| {
+            local.set(check_app_field(name, &value));
+            typed.set(value);
+        });
+        (error, on_input, note)
+    };
+    let field = move |name: &'static str| {
+        let (error, on_input, _) = checked(name, "");
         (error, on_input)
     };
     let (name_error, name_input) = field(AppName::FIELD);
     let (description_error, description_input) = field(AppDescription::FIELD);
-    let (homepage_error, homepage_input) = field(Homepage::FIELD);
-    let (image_error, image_input) = field(ImageUrl::FIELD);
-    let (email_error, email_input) = field(AdminEmail::FIELD);
+    let (homepage_error, homepage_input, homepage_note) =
+        checked(Homepage::FIELD, &initial.homepage);
+    let (image_error, image_input, image_note) = checked(ImageUrl::FIELD, &initial.image_url);
+    let (email_error, email_input, email_note) = checked(AdminEmail::FIELD, &initial.admin_email);
     let (phone_error, phone_input) = field(AdminPhone::FIELD);
-    let (redirect_error, redirect_input) = field(RedirectUrl::FIELD);
+    let (redirect_error, redirect_input, redirect_note) =
+        checked(RedirectUrl::FIELD, &initial.redirect_url);
     let trusted_id = field_id("form[trusted]");
     let trusted = initial.trusted.is_some();
     view! {
@@ -153,14 +170,14 @@ fn AppFields(initial: AppForm, server_error: Signal<Option<AppError>>) -> impl I
             <Field label="Description" name="form[description]" multi_line=true
                 value=initial.description error=description_error on_input=description_input/>
             <Field label="Homepage" name="form[homepage]" required=true input_type="url" autocomplete="url"
-                value=initial.homepage error=homepage_error on_input=homepage_input/>
+                value=initial.homepage error=homepage_error on_input=homepage_input note=homepage_note/>
             <Field label="Image URL" name="form[image_url]" input_type="url" autocomplete="off"
-                value=initial.image_url error=image_error on_input=image_input/>
+                value=initial.image_url error=image_error on_input=image_input note=image_note/>
         </fieldset>
         <fieldset>
             <legend>"Contact Info"</legend>
             <Field label="Admin email" name="form[admin_email]" required=true input_type="email" autocomplete="email"
-                value=initial.admin_email error=email_error on_input=email_input/>
+                value=initial.admin_email error=email_error on_input=email_input note=email_note/>
             <Field label="Admin phone" name="form[admin_phone]" input_type="tel" autocomplete="tel"
                 value=initial.admin_phone error=phone_error on_input=phone_input/>
         </fieldset>
@@ -173,7 +190,7 @@ fn AppFields(initial: AppForm, server_error: Signal<Option<AppError>>) -> impl I
                 <p class="warning" id="trusted-warning"><Icon icon=WARNING/>{TRUSTED_WARNING}</p>
             </div>
             <Field label="Redirect URL" name="form[redirect_url]" required=true input_type="url" autocomplete="off"
-                value=initial.redirect_url error=redirect_error on_input=redirect_input/>
+                value=initial.redirect_url error=redirect_error on_input=redirect_input note=redirect_note/>
         </fieldset>
     }
 }
@@ -327,6 +344,17 @@ fn AppSecret(key: String, fresh: Option<String>) -> impl IntoView {
                 regenerate.dispatch(RegenerateAppSecret { key: regenerate_key.clone() });
             })
         />
+    }
+}
+
+/// Whether the value typed in the field `name` holds a domain shown as a likely look-alike.
+fn looks_alike(name: &str, value: &str) -> bool {
+    match name {
+        n if n == Homepage::FIELD => Homepage::parse(value).is_ok_and(|v| v.is_lookalike()),
+        n if n == ImageUrl::FIELD => ImageUrl::parse(value).is_ok_and(|v| v.is_lookalike()),
+        n if n == RedirectUrl::FIELD => RedirectUrl::parse(value).is_ok_and(|v| v.is_lookalike()),
+        n if n == AdminEmail::FIELD => AdminEmail::parse(value).is_ok_and(|v| v.is_lookalike()),
+        _ => false,
     }
 }
 

@@ -13,10 +13,10 @@ use crate::apps::{
 };
 use crate::components::icon::{ADD, EXTERNAL_LINK};
 use crate::components::{
-    ApiSwitch, DescriptionHint, Icon, LocalTime, PageTo, Pager, RemoveSelected, SelectAll,
-    SelectRow, Skeleton, counted, use_notices,
+    ApiSwitch, DescriptionHint, Icon, LocalTime, LookalikeNote, PageTo, Pager, RemoveSelected,
+    SelectAll, SelectRow, Skeleton, counted, use_notices,
 };
-use crate::domain::{AccountLevel, ApiKind};
+use crate::domain::{AccountLevel, ApiKind, Homepage};
 
 /// What the table shows: the API and the list's filter, sort and page.
 type Shown = (ApiKind, ListView<RegisteredSort>);
@@ -174,6 +174,9 @@ fn AppLine(row: AppRow, selected: RwSignal<BTreeSet<String>>, with_owner: bool) 
                     {row.homepage.clone()}
                     <Icon icon=EXTERNAL_LINK/>
                 </a>
+                {Homepage::parse(&row.homepage).is_ok_and(|homepage| homepage.is_lookalike()).then(|| view! {
+                    <LookalikeNote/>
+                })}
             </td>
             {with_owner.then(|| view! { <td>{row.owner_login.clone().unwrap_or_default()}</td> })}
             <td><LocalTime utc=row.updated_at.clone()/></td>

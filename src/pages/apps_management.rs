@@ -17,10 +17,10 @@ use crate::apps_management::{
 };
 use crate::components::icon::EXTERNAL_LINK;
 use crate::components::{
-    ApiSwitch, DescriptionHint, Icon, LocalTime, PageTo, Pager, RemoveSelected, SelectAll,
-    SelectRow, Skeleton, counted, use_notices,
+    ApiSwitch, DescriptionHint, Icon, LocalTime, LookalikeNote, PageTo, Pager, RemoveSelected,
+    SelectAll, SelectRow, Skeleton, counted, use_notices,
 };
-use crate::domain::ApiKind;
+use crate::domain::{ApiKind, Homepage};
 use crate::error::AppError;
 
 /// What the table shows: the API and the list's filter, sort and page.
@@ -246,6 +246,9 @@ fn ManagedLine(
                 >
                     <Icon icon=EXTERNAL_LINK/>
                 </a>
+                {Homepage::from_stored(row.homepage_href.clone()).is_lookalike().then(|| view! {
+                    <LookalikeNote/>
+                })}
             </td>
             <td class="description"><DescriptionHint id=format!("description-{key}") text=row.description.clone()/></td>
             <td class="tokens">
