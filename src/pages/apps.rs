@@ -25,7 +25,7 @@ pub fn AppsSection() -> impl IntoView {
 /// The Apps page.
 #[component]
 pub fn AppsPage() -> impl IntoView {
-    let address = AppsAddress::new();
+    let address = AppsAddress::read();
     let tabs = vec![
         Tab::new(AppsTab::Management.as_str(), "Apps Management"),
         Tab::new(AppsTab::Registration.as_str(), "App Registration"),

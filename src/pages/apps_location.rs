@@ -236,23 +236,26 @@ impl AppsLocation {
     }
 }
 
+/// Goes to an address, as a new history entry or in place of the current one (`true`).
+type Go = Arc<dyn Fn(&str, bool) + Send + Sync>;
+
 /// The Apps page's view, read from the address, and the way to change it.
 #[derive(Clone, Copy)]
 pub struct AppsAddress {
     /// The view the address shows now.
     pub location: Memo<AppsLocation>,
-    go: StoredValue<Arc<dyn Fn(&str, bool) + Send + Sync>>,
+    go: StoredValue<Go>,
 }
 
 impl AppsAddress {
     /// Reads the address of the page being shown; call once, in the Apps page.
-    pub fn new() -> Self {
+    pub fn read() -> Self {
         let query = use_query::<AppsQuery>();
         let location = Memo::new(move |_| {
             query.with(|query| query.as_ref().map(AppsLocation::read).unwrap_or_default())
         });
         let navigate = use_navigate();
-        let go: Arc<dyn Fn(&str, bool) + Send + Sync> = Arc::new(move |href: &str, replace| {
+        let go: Go = Arc::new(move |href: &str, replace| {
             navigate(
                 href,
                 NavigateOptions {
