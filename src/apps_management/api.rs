@@ -101,7 +101,6 @@ pub async fn list_managed_apps(
 ) -> Result<ManagedAppPage, AppError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
-    use crate::apps::SortColumn;
     let api = crate::domain::ApiKind::parse(&api)?;
     let listing = service::Listing {
         api,
