@@ -29,5 +29,7 @@ pub fn Icon(
         .attr("stroke-width", icon.stroke_width)
         .attr("stroke", icon.stroke)
         .attr("fill", icon.fill.unwrap_or("currentColor"))
-        .child(svg::InertElement::new(icon.data))
+        // One node, so that hydration finds exactly what the server rendered (an icon's
+        // data may hold several shapes).
+        .child(svg::InertElement::new(format!("<g>{}</g>", icon.data)))
 }
