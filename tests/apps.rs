@@ -629,7 +629,7 @@ async fn app_registration_filters_and_sorts_on_the_server_like_apps_management()
         app.registered_app(
             &admin,
             "unified",
-            &[("form[name]", name), ("form[description]", description)],
+            &[("name", name), ("description", description)],
         )
         .await;
     }

@@ -4,7 +4,8 @@
 //! The hint is a popover in the browser's top layer, so no table cell or scrolling region
 //! can clip it, placed beside the text and kept inside the viewport (it scrolls inside
 //! itself when the text is longer than the room). The pointer may move onto it without it
-//! closing, and Escape closes it (WCAG 1.4.13).
+//! closing, and Escape closes it wherever the focus is (an `auto` popover: the browser
+//! closes it on Escape and on a click elsewhere; WCAG 1.4.13).
 use leptos::html::Span;
 use leptos::prelude::*;
 use leptos_use_timeout_fn::{UseTimeoutFnReturn, use_timeout_fn};
@@ -106,7 +107,7 @@ pub fn DescriptionHint(
                 id=hint_id
                 role="tooltip"
                 class="hint-bubble"
-                popover="manual"
+                popover="auto"
                 tabindex="-1"
                 node_ref=bubble
                 on:mouseenter={let stop_hide = stop_hide.clone(); move |_| stop_hide()}

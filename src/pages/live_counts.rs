@@ -53,13 +53,21 @@ impl LiveCounts {
                 }
             });
         });
+        let visibility = use_document_visibility();
+        let seen =
+            move || visibility.try_get_untracked() == Some(web_sys::VisibilityState::Visible);
+        // Each tick asks whether the tab is seen: a hidden tab never fetches, whatever
+        // became of the timer.
         let tick = refresh.clone();
         let timer = use_interval_fn_with_options(
-            move || tick(),
+            move || {
+                if seen() {
+                    tick();
+                }
+            },
             REFRESH_MS,
             UseIntervalFnOptions::default().immediate(false),
         );
-        let visibility = use_document_visibility();
         let on_shown = refresh.clone();
         Effect::new(move |was: Option<web_sys::VisibilityState>| {
             let now = visibility.get();
