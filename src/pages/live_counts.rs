@@ -7,6 +7,7 @@ use leptos_use_interval_fn::{UseIntervalFnOptions, use_interval_fn_with_options}
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How often the counts are refreshed while the page is seen (milliseconds).
 pub const REFRESH_MS: u64 = 15_000;
@@ -39,8 +40,13 @@ impl LiveCounts {
         Fut: Future<Output = Option<HashMap<String, u64>>> + 'static,
     {
         let latest = RwSignal::new(None);
+        // When the last refresh was asked for (f64 bits): a tick within a period of it is
+        // skipped, even while that refresh's answer is still on its way.
+        let asked = Arc::new(AtomicU64::new(0));
+        let asked_now = asked.clone();
         let refresh: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
             let stamp = stamp_now();
+            asked_now.store(stamp.to_bits(), Ordering::Relaxed);
             let Some(counts) = fetch() else { return };
             leptos::task::spawn_local(async move {
                 if let Some(counts) = counts.await {
