@@ -1,13 +1,12 @@
 //! The App Registration table: the live Apps registered in the caller's scope, filtered,
 //! sorted and paged in one query on the server.
-use sea_orm::sea_query::{ExprTrait, LikeExpr};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
 };
 
 use super::{AppPage, AppRow, PAGE_SIZE, RegisteredSort};
 use crate::apps_management::MAX_FILTER_LENGTH;
-use crate::apps_management::service::{escape_like, lower};
 use crate::domain::{ApiKind, Homepage};
 use crate::error::AppError;
 use crate::server::entities::{account, app};
@@ -36,27 +35,14 @@ pub async fn list(
     caller: &Caller,
     listing: Listing<'_>,
 ) -> Result<AppPage, AppError> {
-    let filter = listing.filter.trim();
-    if filter.chars().count() > MAX_FILTER_LENGTH {
-        return Err(AppError::invalid(
-            "filter",
-            format!("Filter with at most {MAX_FILTER_LENGTH} characters."),
-        ));
-    }
+    let matching = matching(listing.filter)?;
     let mut select = app::Entity::find()
         .find_also_related(account::Entity)
         .filter(account::Column::ScopePath.starts_with(caller.scope().as_str()))
         .filter(app::Column::Api.eq(listing.api.as_str()))
         .filter(app::Column::RemovedAt.is_null());
-    if !filter.is_empty() {
-        let pattern = format!("%{}%", escape_like(&filter.to_lowercase()));
-        let contains =
-            |column: app::Column| lower(column).like(LikeExpr::new(pattern.clone()).escape('\\'));
-        select = select.filter(
-            Condition::any()
-                .add(contains(app::Column::Name))
-                .add(contains(app::Column::Description)),
-        );
+    if let Some(matching) = matching {
+        select = select.filter(matching);
     }
     let order = if listing.descending {
         Order::Desc
@@ -96,4 +82,45 @@ pub async fn list(
         total,
         page: listing.page,
     })
+}
+
+/// What both lists of Apps filter by: the name or the description contains `filter`
+/// (trimmed, without regard to case; LIKE's wildcards are plain characters). `None` for an
+/// empty filter; a 400 naming the field when it is too long.
+pub(crate) fn matching(filter: &str) -> Result<Option<Condition>, AppError> {
+    let filter = filter.trim();
+    if filter.chars().count() > MAX_FILTER_LENGTH {
+        return Err(AppError::invalid(
+            "filter",
+            format!("Filter with at most {MAX_FILTER_LENGTH} characters."),
+        ));
+    }
+    if filter.is_empty() {
+        return Ok(None);
+    }
+    let pattern = format!("%{}%", escape_like(&filter.to_lowercase()));
+    let contains =
+        |column: app::Column| lower(column).like(LikeExpr::new(pattern.clone()).escape('\\'));
+    Ok(Some(
+        Condition::any()
+            .add(contains(app::Column::Name))
+            .add(contains(app::Column::Description)),
+    ))
+}
+
+/// `LOWER(app.column)`: names sort and match without regard to case.
+pub(crate) fn lower(column: app::Column) -> Expr {
+    Expr::expr(Func::lower(Expr::col((app::Entity, column))))
+}
+
+/// `text` with the LIKE wildcards `%`, `_` and the escape `\` escaped.
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }

@@ -2,7 +2,7 @@
 //! (SPEC §2, the App Registration tab of seed 000).
 mod api;
 #[cfg(feature = "ssr")]
-mod listing;
+pub(crate) mod listing;
 #[cfg(feature = "ssr")]
 pub mod service;
 

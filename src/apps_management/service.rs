@@ -1,15 +1,14 @@
 //! The Apps Management table, sorted, filtered and paged in one query on the server.
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, RelationTrait, TransactionTrait,
 };
 
-use super::{
-    MAX_FILTER_LENGTH, ManagedAppPage, ManagedAppRow, ManagedSort, PAGE_SIZE, RemovedManagedApps,
-};
+use super::{ManagedAppPage, ManagedAppRow, ManagedSort, PAGE_SIZE, RemovedManagedApps};
 use crate::accounts::ScopePath;
 use crate::apps;
+use crate::apps::listing::lower;
 use crate::domain::{ApiKind, Homepage};
 use crate::error::AppError;
 use crate::oauth::{code_grant, grants};
@@ -51,13 +50,7 @@ pub async fn list(
     caller: &Caller,
     listing: Listing<'_>,
 ) -> Result<ManagedAppPage, AppError> {
-    let filter = listing.filter.trim();
-    if filter.chars().count() > MAX_FILTER_LENGTH {
-        return Err(AppError::invalid(
-            "filter",
-            format!("Filter with at most {MAX_FILTER_LENGTH} characters."),
-        ));
-    }
+    let matching = apps::listing::matching(listing.filter)?;
     let scope = caller.scope();
     let mut select = app::Entity::find()
         .select_only()
@@ -97,15 +90,8 @@ pub async fn list(
                         .to_owned(),
                 )),
         );
-    if !filter.is_empty() {
-        let pattern = format!("%{}%", escape_like(&filter.to_lowercase()));
-        let contains =
-            |column: app::Column| lower(column).like(LikeExpr::new(pattern.clone()).escape('\\'));
-        select = select.filter(
-            Condition::any()
-                .add(contains(app::Column::Name))
-                .add(contains(app::Column::Description)),
-        );
+    if let Some(matching) = matching {
+        select = select.filter(matching);
     }
     let total = select.clone().count(&state.db).await?;
     let order = if listing.descending {
@@ -228,21 +214,4 @@ fn live_grants_of(account_id: i64) -> SelectStatement {
         .and_where(Expr::col((token_grant::Entity, token_grant::Column::AccountId)).eq(account_id))
         .cond_where(grants::is_live(now()))
         .to_owned()
-}
-
-/// `LOWER(app.column)`: names sort and match without regard to case.
-pub(crate) fn lower(column: app::Column) -> Expr {
-    Expr::expr(Func::lower(Expr::col((app::Entity, column))))
-}
-
-/// `text` with the LIKE wildcards `%`, `_` and the escape `\` escaped.
-pub(crate) fn escape_like(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
 }
