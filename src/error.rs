@@ -10,7 +10,7 @@ mod server_fn_codec {
 
 /// Everything that can go wrong in a request, shared by the browser and the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-pub enum AppError {
+pub enum ConsoleError {
     /// 400: a value the user typed is wrong; `field` names it.
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
@@ -47,7 +47,7 @@ pub enum AppError {
     Network(String),
 }
 
-impl AppError {
+impl ConsoleError {
     /// A bad value for one form field.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Invalid {
@@ -81,7 +81,7 @@ impl AppError {
     }
 }
 
-impl FromServerFnError for AppError {
+impl FromServerFnError for ConsoleError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
@@ -105,15 +105,15 @@ mod tests {
     #[test]
     fn every_variant_has_its_status() {
         let cases = [
-            (AppError::invalid("name", "is required"), 400),
-            (AppError::SignedOut, 401),
-            (AppError::WrongCredentials, 401),
-            (AppError::Forbidden("no".into()), 403),
-            (AppError::NotFound("no".into()), 404),
-            (AppError::Conflict("no".into()), 409),
-            (AppError::TooLarge, 413),
-            (AppError::TooManyRequests { retry_after: 3 }, 429),
-            (AppError::Internal, 500),
+            (ConsoleError::invalid("name", "is required"), 400),
+            (ConsoleError::SignedOut, 401),
+            (ConsoleError::WrongCredentials, 401),
+            (ConsoleError::Forbidden("no".into()), 403),
+            (ConsoleError::NotFound("no".into()), 404),
+            (ConsoleError::Conflict("no".into()), 409),
+            (ConsoleError::TooLarge, 413),
+            (ConsoleError::TooManyRequests { retry_after: 3 }, 429),
+            (ConsoleError::Internal, 500),
         ];
         for (error, status) in cases {
             assert_eq!(error.status(), status, "{error:?}");
@@ -122,10 +122,11 @@ mod tests {
 
     #[test]
     fn a_bad_argument_is_bad_input() {
-        let error = AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field".into()));
+        let error =
+            ConsoleError::from_server_fn_error(ServerFnErrorErr::Args("missing field".into()));
         assert_eq!(error.status(), 400);
         assert_eq!(
-            AppError::from_server_fn_error(ServerFnErrorErr::MissingArg("login".into()))
+            ConsoleError::from_server_fn_error(ServerFnErrorErr::MissingArg("login".into()))
                 .message_for("login")
                 .as_deref(),
             Some("is required")
@@ -134,8 +135,8 @@ mod tests {
 
     #[test]
     fn the_error_travels_as_json() {
-        let error = AppError::invalid("login", "is taken");
+        let error = ConsoleError::invalid("login", "is taken");
         let bytes = error.ser();
-        assert_eq!(AppError::de(bytes), error);
+        assert_eq!(ConsoleError::de(bytes), error);
     }
 }

@@ -3,7 +3,6 @@
 
 pub mod access_tokens;
 pub mod accounts;
-pub mod app;
 pub mod apps;
 pub mod apps_management;
 pub mod components;
@@ -12,6 +11,7 @@ pub mod error;
 pub mod listing;
 pub mod pages;
 pub mod session;
+pub mod shell;
 
 #[cfg(feature = "ssr")]
 pub mod oauth;
@@ -25,7 +25,7 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_body(shell::ConsoleRoutes);
     // Lets browser tests (and operators' scripts) know the console is interactive.
     if let Some(root) = leptos::prelude::document().document_element() {
         let _ = root.set_attribute("data-hydrated", "true");

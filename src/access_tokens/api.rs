@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::ConsoleError;
 
 /// How many tokens one page of the pop-up shows.
 pub const PAGE_SIZE: u64 = 50;
@@ -35,7 +35,7 @@ pub struct AccessTokenPage {
 
 /// The caller's live grants of the App `key`, a page at a time.
 #[server(prefix = "/api", endpoint = "list_access_tokens")]
-pub async fn list_access_tokens(key: String, page: u64) -> Result<AccessTokenPage, AppError> {
+pub async fn list_access_tokens(key: String, page: u64) -> Result<AccessTokenPage, ConsoleError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
     let page = crate::listing::check_page(page)?;
@@ -49,7 +49,7 @@ pub async fn remove_access_tokens(
     key: String,
     #[server(default)] ids: Vec<i64>,
     #[server(default)] all: bool,
-) -> Result<u64, AppError> {
+) -> Result<u64, ConsoleError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
     service::remove(&state, &caller, &key, &ids, all).await

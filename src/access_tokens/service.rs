@@ -5,10 +5,10 @@ use sea_orm::{
 
 use super::{AccessTokenPage, AccessTokenRow, PAGE_SIZE};
 use crate::apps::{self, service::Standing};
-use crate::error::AppError;
+use crate::error::ConsoleError;
 use crate::oauth::grants;
 use crate::server::entities::{app, token_grant};
-use crate::server::{AppState, now, utc_rfc3339};
+use crate::server::{ServerState, now, utc_rfc3339};
 use crate::session::service::Caller;
 
 /// The most grants one request may name.
@@ -16,11 +16,11 @@ const MAX_IDS: usize = 10_000;
 
 /// One page of the caller's live grants of the App `key`, newest first.
 pub async fn list(
-    state: &AppState,
+    state: &ServerState,
     caller: &Caller,
     key: &str,
     page: u64,
-) -> Result<AccessTokenPage, AppError> {
+) -> Result<AccessTokenPage, ConsoleError> {
     let app = find_app(&state.db, caller, key).await?;
     let query = token_grant::Entity::find()
         .filter(token_grant::Column::AppId.eq(app.id))
@@ -49,20 +49,20 @@ pub async fn list(
 /// Removes the caller's grants `ids` of the App `key` (every one of them when `all`).
 #[tracing::instrument(skip_all, fields(caller = caller.account.id, all, count = ids.len()))]
 pub async fn remove(
-    state: &AppState,
+    state: &ServerState,
     caller: &Caller,
     key: &str,
     ids: &[i64],
     all: bool,
-) -> Result<u64, AppError> {
+) -> Result<u64, ConsoleError> {
     if !all && ids.is_empty() {
-        return Err(AppError::invalid(
+        return Err(ConsoleError::invalid(
             "ids",
             "Select at least one access token.",
         ));
     }
     if ids.len() > MAX_IDS {
-        return Err(AppError::invalid(
+        return Err(ConsoleError::invalid(
             "ids",
             format!("Remove at most {MAX_IDS} access tokens at once, or all of them."),
         ));
@@ -85,7 +85,7 @@ async fn find_app(
     db: &impl ConnectionTrait,
     caller: &Caller,
     key: &str,
-) -> Result<app::Model, AppError> {
+) -> Result<app::Model, ConsoleError> {
     match apps::service::standing(db, caller, key).await? {
         (_, Standing::Outside) => Err(apps::service::not_found()),
         (app, _) => Ok(app),

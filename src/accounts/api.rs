@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{AccountLevel, AccountName, FieldError, Login, Password};
-use crate::error::AppError;
+use crate::error::ConsoleError;
 
 /// One account in the Accounts table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,7 +75,7 @@ impl TryFrom<&NewAccountForm> for NewAccount {
 
 /// Every account in the signed-in account's scope.
 #[server(prefix = "/api", endpoint = "list_accounts")]
-pub async fn list_accounts() -> Result<Vec<AccountRow>, AppError> {
+pub async fn list_accounts() -> Result<Vec<AccountRow>, ConsoleError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
     service::list(&state, &caller).await
@@ -83,7 +83,7 @@ pub async fn list_accounts() -> Result<Vec<AccountRow>, AppError> {
 
 /// Creates an account below the signed-in one (SPEC §1).
 #[server(prefix = "/api", endpoint = "create_account")]
-pub async fn create_account(form: NewAccountForm) -> Result<AccountRow, AppError> {
+pub async fn create_account(form: NewAccountForm) -> Result<AccountRow, ConsoleError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
     let new = NewAccount::try_from(&form)?;
@@ -92,7 +92,7 @@ pub async fn create_account(form: NewAccountForm) -> Result<AccountRow, AppError
 
 /// Removes an account in the signed-in account's scope that has no accounts below it.
 #[server(prefix = "/api", endpoint = "remove_account")]
-pub async fn remove_account(id: i64) -> Result<(), AppError> {
+pub async fn remove_account(id: i64) -> Result<(), ConsoleError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
     service::remove(&state, &caller, id).await

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 
 use super::{AccountRow, NewAccount, ScopePath};
 use crate::domain::AccountLevel;
-use crate::error::AppError;
+use crate::error::ConsoleError;
 use crate::server::entities::account;
-use crate::server::{AppState, crypto, now};
+use crate::server::{ServerState, crypto, now};
 use crate::session::service::Caller;
 
 /// The most accounts the Accounts page lists at once.
@@ -30,7 +30,7 @@ impl Caller {
 
 /// Every account in the caller's scope, the caller first, then in tree order.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id))]
-pub async fn list(state: &AppState, caller: &Caller) -> Result<Vec<AccountRow>, AppError> {
+pub async fn list(state: &ServerState, caller: &Caller) -> Result<Vec<AccountRow>, ConsoleError> {
     let accounts = account::Entity::find()
         .filter(account::Column::ScopePath.starts_with(caller.scope().as_str()))
         .order_by_asc(account::Column::ScopePath)
@@ -66,10 +66,10 @@ fn row(account: account::Model, logins: &HashMap<i64, String>) -> Option<Account
 /// Creates `new` under its parent (the caller when none is named), as SPEC §1 allows.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id, level = ?new.level))]
 pub async fn create(
-    state: &AppState,
+    state: &ServerState,
     caller: &Caller,
     new: NewAccount,
-) -> Result<AccountRow, AppError> {
+) -> Result<AccountRow, ConsoleError> {
     let parent = match new.parent {
         None => caller.account.clone(),
         Some(id) => account::Entity::find_by_id(id)
@@ -77,12 +77,12 @@ pub async fn create(
             .await?
             .filter(|parent| caller.has_in_scope(parent))
             .ok_or_else(|| {
-                AppError::Forbidden("The parent account is not in your scope.".into())
+                ConsoleError::Forbidden("The parent account is not in your scope.".into())
             })?,
     };
-    let parent_level = AccountLevel::from_code(parent.level).ok_or(AppError::Internal)?;
+    let parent_level = AccountLevel::from_code(parent.level).ok_or(ConsoleError::Internal)?;
     if !caller.level.may_create(new.level, parent_level) {
-        return Err(AppError::Forbidden(format!(
+        return Err(ConsoleError::Forbidden(format!(
             "A {} may create only accounts of a lower level, under a parent of a higher level than the new account's.",
             caller.level
         )));
@@ -94,7 +94,7 @@ pub async fn create(
     let logins = HashMap::from([(parent.id, parent.login.clone())]);
     let inserted = state
         .db
-        .transaction::<_, account::Model, AppError>(|txn| {
+        .transaction::<_, account::Model, ConsoleError>(|txn| {
             Box::pin(async move {
                 let created = account::ActiveModel {
                     login: Set(new.login.as_str().to_owned()),
@@ -109,7 +109,7 @@ pub async fn create(
                 .insert(txn)
                 .await
                 .map_err(|error| match error.sql_err() {
-                    Some(SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(format!(
+                    Some(SqlErr::UniqueConstraintViolation(_)) => ConsoleError::Conflict(format!(
                         "The login {} is taken. Choose another.",
                         new.login.as_str()
                     )),
@@ -123,24 +123,24 @@ pub async fn create(
         })
         .await?;
     tracing::info!(account_id = inserted.id, "account created");
-    row(inserted, &logins).ok_or(AppError::Internal)
+    row(inserted, &logins).ok_or(ConsoleError::Internal)
 }
 
 /// Removes an account of the caller's scope that has no accounts below it; its sessions
 /// go with it, and its Apps become tombstones (later, with their tokens).
 #[tracing::instrument(skip_all, fields(caller = caller.account.id, account = id))]
-pub async fn remove(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
+pub async fn remove(state: &ServerState, caller: &Caller, id: i64) -> Result<(), ConsoleError> {
     let target = account::Entity::find_by_id(id)
         .one(&state.db)
         .await?
-        .ok_or_else(|| AppError::NotFound("There is no such account.".into()))?;
+        .ok_or_else(|| ConsoleError::NotFound("There is no such account.".into()))?;
     if !caller.has_in_scope(&target) {
-        return Err(AppError::Forbidden(
+        return Err(ConsoleError::Forbidden(
             "This account is not in your scope.".into(),
         ));
     }
     if target.id == caller.account.id {
-        return Err(AppError::Forbidden(
+        return Err(ConsoleError::Forbidden(
             "You cannot remove your own account.".into(),
         ));
     }
@@ -149,7 +149,7 @@ pub async fn remove(state: &AppState, caller: &Caller, id: i64) -> Result<(), Ap
         .count(&state.db)
         .await?;
     if children > 0 {
-        return Err(AppError::Conflict(format!(
+        return Err(ConsoleError::Conflict(format!(
             "{} has {} below it. Remove those first.",
             target.login,
             crate::components::counted(children, "account", "accounts")
@@ -158,7 +158,7 @@ pub async fn remove(state: &AppState, caller: &Caller, id: i64) -> Result<(), Ap
     let target_id = target.id;
     state
         .db
-        .transaction::<_, (), AppError>(|txn| {
+        .transaction::<_, (), ConsoleError>(|txn| {
             Box::pin(async move {
                 // Its Apps become tombstones (their keys stay reserved); the foreign key
                 // then detaches them from the account.
@@ -167,7 +167,7 @@ pub async fn remove(state: &AppState, caller: &Caller, id: i64) -> Result<(), Ap
                     .exec(txn)
                     .await
                     .map_err(|error| match error.sql_err() {
-                        Some(SqlErr::ForeignKeyConstraintViolation(_)) => AppError::Conflict(
+                        Some(SqlErr::ForeignKeyConstraintViolation(_)) => ConsoleError::Conflict(
                             "An account was just created below it. Remove that one first.".into(),
                         ),
                         _ => error.into(),

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{ApiKind, AppForm};
-use crate::error::AppError;
+use crate::error::ConsoleError;
 
 /// How many Apps one page of the App Registration table shows.
 pub const PAGE_SIZE: u64 = 50;
@@ -90,7 +90,7 @@ pub trait SortColumn: Copy + Eq + Default + Send + Sync + 'static {
 
     /// The sort a request names: empty for the default, else one of the columns; a 400
     /// that names the field for anything else.
-    fn from_param(value: &str) -> Result<Self, AppError> {
+    fn from_param(value: &str) -> Result<Self, ConsoleError> {
         if value.is_empty() {
             return Ok(Self::default());
         }
@@ -100,7 +100,7 @@ pub trait SortColumn: Copy + Eq + Default + Send + Sync + 'static {
             .find(|column| column.as_str() == value)
             .ok_or_else(|| {
                 let names: Vec<&str> = Self::ALL.iter().map(|column| column.as_str()).collect();
-                AppError::invalid("sort", format!("sort must be one of {}.", names.join(", ")))
+                ConsoleError::invalid("sort", format!("sort must be one of {}.", names.join(", ")))
             })
     }
 }
@@ -150,7 +150,7 @@ pub async fn list_registered_apps(
     #[server(default)] sort: String,
     #[server(default)] descending: bool,
     #[server(default)] filter: String,
-) -> Result<AppPage, AppError> {
+) -> Result<AppPage, ConsoleError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
     let listing = super::listing::Listing {
@@ -165,7 +165,7 @@ pub async fn list_registered_apps(
 
 /// Registers an App for the signed-in account: Add App, then OK.
 #[server(prefix = "/api", endpoint = "create_app")]
-pub async fn create_app(api: String, form: AppForm) -> Result<RegisteredApp, AppError> {
+pub async fn create_app(api: String, form: AppForm) -> Result<RegisteredApp, ConsoleError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
     let api = ApiKind::parse(&api)?;
@@ -175,7 +175,7 @@ pub async fn create_app(api: String, form: AppForm) -> Result<RegisteredApp, App
 
 /// The App with `key`, for its edit form.
 #[server(prefix = "/api", endpoint = "get_app")]
-pub async fn get_app(key: String) -> Result<AppDetails, AppError> {
+pub async fn get_app(key: String) -> Result<AppDetails, ConsoleError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
     service::details(&state, &caller, &key).await
@@ -183,7 +183,7 @@ pub async fn get_app(key: String) -> Result<AppDetails, AppError> {
 
 /// Saves the edit form: every field but the API and the key.
 #[server(prefix = "/api", endpoint = "update_app")]
-pub async fn update_app(key: String, form: AppForm) -> Result<AppDetails, AppError> {
+pub async fn update_app(key: String, form: AppForm) -> Result<AppDetails, ConsoleError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
     let fields = crate::domain::AppFields::try_from(&form)?;
@@ -192,7 +192,7 @@ pub async fn update_app(key: String, form: AppForm) -> Result<AppDetails, AppErr
 
 /// The App's secret in clear, for Reveal and Copy.
 #[server(prefix = "/api", endpoint = "reveal_app_secret")]
-pub async fn reveal_app_secret(key: String) -> Result<String, AppError> {
+pub async fn reveal_app_secret(key: String) -> Result<String, ConsoleError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
     service::reveal_secret(&state, &caller, &key).await
@@ -200,7 +200,7 @@ pub async fn reveal_app_secret(key: String) -> Result<String, AppError> {
 
 /// Regenerate: a new secret; the old one and every token of the App stop working.
 #[server(prefix = "/api", endpoint = "regenerate_app_secret")]
-pub async fn regenerate_app_secret(key: String) -> Result<String, AppError> {
+pub async fn regenerate_app_secret(key: String) -> Result<String, ConsoleError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
     service::regenerate_secret(&state, &caller, &key).await
@@ -210,7 +210,7 @@ pub async fn regenerate_app_secret(key: String) -> Result<String, AppError> {
 /// refused at every endpoint and it gets no new ones; enabled again, its unexpired tokens
 /// work again. Returns the App's new state.
 #[server(prefix = "/api", endpoint = "set_app_status")]
-pub async fn set_app_status(key: String, suspended: bool) -> Result<bool, AppError> {
+pub async fn set_app_status(key: String, suspended: bool) -> Result<bool, ConsoleError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
     service::set_status(&state, &caller, &key, suspended).await
@@ -218,7 +218,7 @@ pub async fn set_app_status(key: String, suspended: bool) -> Result<bool, AppErr
 
 /// Remove Selected: removes the named Apps (all or none); their keys stay reserved.
 #[server(prefix = "/api", endpoint = "remove_apps")]
-pub async fn remove_apps(keys: Vec<String>) -> Result<u64, AppError> {
+pub async fn remove_apps(keys: Vec<String>) -> Result<u64, ConsoleError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
     service::remove(&state, &caller, &keys).await

@@ -8,9 +8,9 @@ use sea_orm::{
 use super::{AppPage, AppRow, PAGE_SIZE, RegisteredSort};
 use crate::apps_management::MAX_FILTER_LENGTH;
 use crate::domain::{ApiKind, Homepage};
-use crate::error::AppError;
+use crate::error::ConsoleError;
 use crate::server::entities::{account, app};
-use crate::server::{AppState, utc_rfc3339};
+use crate::server::{ServerState, utc_rfc3339};
 use crate::session::service::Caller;
 
 /// What the table asks for.
@@ -31,10 +31,10 @@ pub struct Listing<'a> {
 /// One page of the live Apps registered in the caller's scope.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id, api = listing.api.as_str(), page = listing.page))]
 pub async fn list(
-    state: &AppState,
+    state: &ServerState,
     caller: &Caller,
     listing: Listing<'_>,
-) -> Result<AppPage, AppError> {
+) -> Result<AppPage, ConsoleError> {
     let matching = matching(listing.filter)?;
     let mut select = app::Entity::find()
         .find_also_related(account::Entity)
@@ -87,10 +87,10 @@ pub async fn list(
 /// What both lists of Apps filter by: the name or the description contains `filter`
 /// (trimmed, without regard to case; LIKE's wildcards are plain characters). `None` for an
 /// empty filter; a 400 naming the field when it is too long.
-pub(crate) fn matching(filter: &str) -> Result<Option<Condition>, AppError> {
+pub(crate) fn matching(filter: &str) -> Result<Option<Condition>, ConsoleError> {
     let filter = filter.trim();
     if filter.chars().count() > MAX_FILTER_LENGTH {
-        return Err(AppError::invalid(
+        return Err(ConsoleError::invalid(
             "filter",
             format!("Filter with at most {MAX_FILTER_LENGTH} characters."),
         ));

@@ -9,27 +9,27 @@ use super::{AppDetails, MAX_APPS_PER_ACCOUNT, MAX_REMOVED_AT_ONCE, RegisteredApp
 use crate::domain::{
     AdminEmail, ApiKind, AppFields, AppForm, AppKey, Homepage, ImageUrl, RedirectUrl,
 };
-use crate::error::AppError;
+use crate::error::ConsoleError;
 use crate::oauth::{code_grant, grants};
 use crate::server::entities::{account, app};
-use crate::server::{AppState, crypto, now, utc_rfc3339};
+use crate::server::{ServerState, crypto, now, utc_rfc3339};
 use crate::session::service::Caller;
 
 /// Registers an App for the caller, within the cap of 1000 live Apps per account.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id, api = api.as_str()))]
 pub async fn create(
-    state: &AppState,
+    state: &ServerState,
     caller: &Caller,
     api: ApiKind,
     fields: AppFields,
-) -> Result<RegisteredApp, AppError> {
+) -> Result<RegisteredApp, ConsoleError> {
     let key = crypto::random_app_key();
     let secret = crypto::random_app_key();
     let sealed = state.secrets.seal(&key, &secret);
     let owner_id = caller.account.id;
     let created = state
         .db
-        .transaction::<_, app::Model, AppError>(|txn| {
+        .transaction::<_, app::Model, ConsoleError>(|txn| {
             Box::pin(async move {
                 // One conditional write takes the slot: racing registrations queue on the
                 // account's row, so the count can never pass the cap.
@@ -43,7 +43,7 @@ pub async fn create(
                     .exec(txn)
                     .await?;
                 if slot.rows_affected == 0 {
-                    return Err(AppError::Conflict(format!(
+                    return Err(ConsoleError::Conflict(format!(
                         "You already have {MAX_APPS_PER_ACCOUNT} Apps, the most one account may \
                          register. Remove an App to add another."
                     )));
@@ -74,7 +74,11 @@ pub async fn create(
 
 /// The App with `key`, when the caller may manage it.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id))]
-pub async fn details(state: &AppState, caller: &Caller, key: &str) -> Result<AppDetails, AppError> {
+pub async fn details(
+    state: &ServerState,
+    caller: &Caller,
+    key: &str,
+) -> Result<AppDetails, ConsoleError> {
     let (app, owner) = find_manageable(&state.db, caller, key).await?;
     Ok(details_of(app, owner.map(|owner| owner.login)))
 }
@@ -82,11 +86,11 @@ pub async fn details(state: &AppState, caller: &Caller, key: &str) -> Result<App
 /// Saves every field of the edit form; the API and the key never change.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id))]
 pub async fn update(
-    state: &AppState,
+    state: &ServerState,
     caller: &Caller,
     key: &str,
     fields: AppFields,
-) -> Result<AppDetails, AppError> {
+) -> Result<AppDetails, ConsoleError> {
     let (app, owner) = find_manageable(&state.db, caller, key).await?;
     let keeps_trust = fields.trusted;
     let app_id = app.id;
@@ -97,7 +101,7 @@ pub async fn update(
     // URL with the stored one, so codes issued for the old URL fail.
     let saved = state
         .db
-        .transaction::<_, app::Model, AppError>(|txn| {
+        .transaction::<_, app::Model, ConsoleError>(|txn| {
             Box::pin(async move {
                 // Un-trusting is decided on the row itself, not on what was read before: the
                 // trust generation moves on, so a client-credentials token issued in a race
@@ -132,10 +136,10 @@ pub async fn update(
 /// The App's secret in clear, for its manager.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id))]
 pub async fn reveal_secret(
-    state: &AppState,
+    state: &ServerState,
     caller: &Caller,
     key: &str,
-) -> Result<String, AppError> {
+) -> Result<String, ConsoleError> {
     let (app, _) = find_manageable(&state.db, caller, key).await?;
     state.secrets.open(&app.key, &app.secret_sealed)
 }
@@ -145,17 +149,17 @@ pub async fn reveal_secret(
 /// token or code issued in a race with this carries the old one and never works.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id))]
 pub async fn regenerate_secret(
-    state: &AppState,
+    state: &ServerState,
     caller: &Caller,
     key: &str,
-) -> Result<String, AppError> {
+) -> Result<String, ConsoleError> {
     let (app, _) = find_manageable(&state.db, caller, key).await?;
     let secret = crypto::random_app_key();
     let sealed = state.secrets.seal(&app.key, &secret);
     let (app_key, app_id) = (app.key.clone(), app.id);
     state
         .db
-        .transaction::<_, (), AppError>(|txn| {
+        .transaction::<_, (), ConsoleError>(|txn| {
             Box::pin(async move {
                 let updated = app::Entity::update_many()
                     .col_expr(app::Column::SecretSealed, Expr::value(sealed))
@@ -169,7 +173,9 @@ pub async fn regenerate_secret(
                     .exec(txn)
                     .await?;
                 if updated.rows_affected == 0 {
-                    return Err(AppError::NotFound("There is no App with this key.".into()));
+                    return Err(ConsoleError::NotFound(
+                        "There is no App with this key.".into(),
+                    ));
                 }
                 grants::revoke_all_of_apps(txn, vec![app_id]).await?;
                 code_grant::end_codes(txn, vec![app_id], None).await?;
@@ -185,11 +191,11 @@ pub async fn regenerate_secret(
 /// request. (`updated_at` stays: Configured is when the App's fields were last saved.)
 #[tracing::instrument(skip_all, fields(caller = caller.account.id, suspended))]
 pub async fn set_status(
-    state: &AppState,
+    state: &ServerState,
     caller: &Caller,
     key: &str,
     suspended: bool,
-) -> Result<bool, AppError> {
+) -> Result<bool, ConsoleError> {
     let (app, _) = find_manageable(&state.db, caller, key).await?;
     app::Entity::update_many()
         .col_expr(app::Column::Suspended, Expr::value(suspended))
@@ -204,12 +210,16 @@ pub async fn set_status(
 /// The keys are de-duplicated, then checked and removed in one transaction, with a fixed
 /// number of statements whatever their number.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id, count = keys.len()))]
-pub async fn remove(state: &AppState, caller: &Caller, keys: &[String]) -> Result<u64, AppError> {
+pub async fn remove(
+    state: &ServerState,
+    caller: &Caller,
+    keys: &[String],
+) -> Result<u64, ConsoleError> {
     let keys = selection(keys)?;
     let caller = caller.clone();
     let removed = state
         .db
-        .transaction::<_, u64, AppError>(|txn| {
+        .transaction::<_, u64, ConsoleError>(|txn| {
             Box::pin(async move {
                 let found = find_live_many(txn, &keys).await?;
                 if found
@@ -228,12 +238,12 @@ pub async fn remove(state: &AppState, caller: &Caller, keys: &[String]) -> Resul
 
 /// The distinct keys of a Remove Selected; refuses one that names no App, more than
 /// [`MAX_REMOVED_AT_ONCE`], or a key that cannot be an App's (404, as for a missing App).
-pub fn selection(keys: &[String]) -> Result<Vec<String>, AppError> {
+pub fn selection(keys: &[String]) -> Result<Vec<String>, ConsoleError> {
     if keys.is_empty() {
-        return Err(AppError::invalid("keys", "Select at least one App."));
+        return Err(ConsoleError::invalid("keys", "Select at least one App."));
     }
     if keys.len() > MAX_REMOVED_AT_ONCE {
-        return Err(AppError::invalid(
+        return Err(ConsoleError::invalid(
             "keys",
             format!("Remove at most {MAX_REMOVED_AT_ONCE} Apps at once."),
         ));
@@ -251,7 +261,7 @@ pub fn selection(keys: &[String]) -> Result<Vec<String>, AppError> {
 pub async fn find_live_many(
     db: &impl ConnectionTrait,
     keys: &[String],
-) -> Result<Vec<(app::Model, Option<account::Model>)>, AppError> {
+) -> Result<Vec<(app::Model, Option<account::Model>)>, ConsoleError> {
     let found = app::Entity::find()
         .find_also_related(account::Entity)
         .filter(app::Column::Key.is_in(keys.iter().cloned()))
@@ -267,7 +277,7 @@ pub async fn find_live_many(
 /// Turns the live Apps with `ids` (already checked to be the caller's to remove) into
 /// tombstones inside the caller's transaction, giving their owners' slots back: only the
 /// rows this transaction turned, so a race or a repeated key gives nothing back twice.
-pub async fn remove_in(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<u64, AppError> {
+pub async fn remove_in(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<u64, ConsoleError> {
     let turned = tombstone(db, ids).await?;
     let mut per_owner: std::collections::BTreeMap<i64, i32> = std::collections::BTreeMap::new();
     for owner_id in turned.iter().filter_map(|app| app.owner_id) {
@@ -281,7 +291,7 @@ pub async fn remove_in(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<u64, 
 pub async fn tombstone_apps_of(
     db: &impl ConnectionTrait,
     account_id: i64,
-) -> Result<u64, AppError> {
+) -> Result<u64, ConsoleError> {
     let ids: Vec<i64> = app::Entity::find()
         .select_only()
         .column(app::Column::Id)
@@ -296,7 +306,10 @@ pub async fn tombstone_apps_of(
 /// Marks the live Apps with `ids` removed, revokes every token and code they issued, and
 /// forgets their secret and contact details; the row stays so that the key is never issued
 /// again. Returns the Apps that were live (and are now tombstones).
-async fn tombstone(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<Vec<app::Model>, AppError> {
+async fn tombstone(
+    db: &impl ConnectionTrait,
+    ids: Vec<i64>,
+) -> Result<Vec<app::Model>, ConsoleError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -318,7 +331,7 @@ async fn tombstone(db: &impl ConnectionTrait, ids: Vec<i64>) -> Result<Vec<app::
 async fn release_slots(
     db: &impl ConnectionTrait,
     per_owner: &std::collections::BTreeMap<i64, i32>,
-) -> Result<(), AppError> {
+) -> Result<(), ConsoleError> {
     if per_owner.is_empty() {
         return Ok(());
     }
@@ -340,11 +353,11 @@ async fn release_slots(
 
 /// The one answer for a key that names no live App, or one the caller may not touch: the
 /// two cannot be told apart, so nobody learns which keys exist.
-pub fn not_found() -> AppError {
-    AppError::NotFound("There is no App with this key among yours.".into())
+pub fn not_found() -> ConsoleError {
+    ConsoleError::NotFound("There is no App with this key among yours.".into())
 }
 
-fn outside_scope() -> AppError {
+fn outside_scope() -> ConsoleError {
     not_found()
 }
 
@@ -363,7 +376,7 @@ pub enum Standing {
 pub async fn find_live(
     db: &impl ConnectionTrait,
     key: &str,
-) -> Result<(app::Model, Option<account::Model>), AppError> {
+) -> Result<(app::Model, Option<account::Model>), ConsoleError> {
     let key = AppKey::parse(key).map_err(|_| not_found())?;
     app::Entity::find()
         .find_also_related(account::Entity)
@@ -379,7 +392,7 @@ pub async fn standing(
     db: &impl ConnectionTrait,
     caller: &Caller,
     key: &str,
-) -> Result<(app::Model, Standing), AppError> {
+) -> Result<(app::Model, Standing), ConsoleError> {
     let (app, owner) = find_live(db, key).await?;
     let standing = if owner.is_some_and(|owner| caller.has_in_scope(&owner)) {
         Standing::InScope
@@ -398,7 +411,7 @@ pub async fn find_manageable(
     db: &impl ConnectionTrait,
     caller: &Caller,
     key: &str,
-) -> Result<(app::Model, Option<account::Model>), AppError> {
+) -> Result<(app::Model, Option<account::Model>), ConsoleError> {
     match find_live(db, key).await? {
         (app, Some(owner)) if caller.has_in_scope(&owner) => Ok((app, Some(owner))),
         _ => Err(outside_scope()),

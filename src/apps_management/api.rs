@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::ConsoleError;
 
 /// How many Apps one page of the table shows.
 pub const PAGE_SIZE: u64 = 50;
@@ -98,7 +98,7 @@ pub async fn list_managed_apps(
     #[server(default)] sort: String,
     #[server(default)] descending: bool,
     #[server(default)] filter: String,
-) -> Result<ManagedAppPage, AppError> {
+) -> Result<ManagedAppPage, ConsoleError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
     let api = crate::domain::ApiKind::parse(&api)?;
@@ -116,7 +116,7 @@ pub async fn list_managed_apps(
 /// caller's authorization are de-authorized for the caller. All or none: any other key
 /// refuses the whole request.
 #[server(prefix = "/api", endpoint = "remove_managed_apps")]
-pub async fn remove_managed_apps(keys: Vec<String>) -> Result<RemovedManagedApps, AppError> {
+pub async fn remove_managed_apps(keys: Vec<String>) -> Result<RemovedManagedApps, ConsoleError> {
     let state = crate::server::state()?;
     let caller = crate::session::service::current(&state).await?;
     service::remove(&state, &caller, &keys).await

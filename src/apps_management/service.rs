@@ -10,10 +10,10 @@ use crate::accounts::ScopePath;
 use crate::apps;
 use crate::apps::listing::lower;
 use crate::domain::{ApiKind, Homepage};
-use crate::error::AppError;
+use crate::error::ConsoleError;
 use crate::oauth::{code_grant, grants};
 use crate::server::entities::{account, app, token_grant};
-use crate::server::{AppState, now, utc_rfc3339};
+use crate::server::{ServerState, now, utc_rfc3339};
 use crate::session::service::Caller;
 
 /// What the table asks for.
@@ -46,10 +46,10 @@ struct Found {
 /// One page of the Apps the caller manages or has authorized.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id, api = listing.api.as_str()))]
 pub async fn list(
-    state: &AppState,
+    state: &ServerState,
     caller: &Caller,
     listing: Listing<'_>,
-) -> Result<ManagedAppPage, AppError> {
+) -> Result<ManagedAppPage, ConsoleError> {
     let matching = apps::listing::matching(listing.filter)?;
     let scope = caller.scope();
     let mut select = app::Entity::find()
@@ -143,15 +143,15 @@ pub async fn list(
 /// keys de-duplicated, all in one transaction, a fixed number of statements.
 #[tracing::instrument(skip_all, fields(caller = caller.account.id, count = keys.len()))]
 pub async fn remove(
-    state: &AppState,
+    state: &ServerState,
     caller: &Caller,
     keys: &[String],
-) -> Result<RemovedManagedApps, AppError> {
+) -> Result<RemovedManagedApps, ConsoleError> {
     let keys = apps::service::selection(keys)?;
     let caller = caller.clone();
     let removed = state
         .db
-        .transaction::<_, RemovedManagedApps, AppError>(|txn| {
+        .transaction::<_, RemovedManagedApps, ConsoleError>(|txn| {
             Box::pin(async move {
                 let account_id = caller.account.id;
                 let (mut in_scope, mut others) = (Vec::new(), Vec::new());

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_use_timeout_fn::{UseTimeoutFnReturn, use_timeout_fn};
 use std::sync::Arc;
 
-use crate::error::AppError;
+use crate::error::ConsoleError;
 
 /// How long a "done" notice stays (milliseconds); refusals stay until dismissed or replaced.
 const DONE_FOR_MS: f64 = 8_000.0;
@@ -39,9 +39,9 @@ impl Notices {
     }
 
     /// Says why a change was refused or failed.
-    pub fn failed(self, error: &AppError) {
+    pub fn failed(self, error: &ConsoleError) {
         let text = match error {
-            AppError::Invalid { .. } => "Please correct the marked field.".to_owned(),
+            ConsoleError::Invalid { .. } => "Please correct the marked field.".to_owned(),
             other => other.to_string(),
         };
         self.notice.set(Some(Notice::Failed(text)));
@@ -51,7 +51,7 @@ impl Notices {
     /// otherwise. For as long as the calling component lives.
     pub fn report<T>(
         self,
-        result: impl Into<Signal<Option<Result<T, AppError>>>>,
+        result: impl Into<Signal<Option<Result<T, ConsoleError>>>>,
         words: impl Fn(T) -> String + Send + Sync + 'static,
     ) where
         T: Clone + Send + Sync + 'static,

@@ -28,7 +28,7 @@ pub use app_url::{Homepage, ImageUrl, RedirectUrl};
 pub use login::Login;
 pub use password::Password;
 
-use crate::error::AppError;
+use crate::error::ConsoleError;
 
 /// Why a value typed into one form field was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,8 +55,8 @@ impl std::fmt::Display for FieldError {
     }
 }
 
-impl From<FieldError> for AppError {
+impl From<FieldError> for ConsoleError {
     fn from(error: FieldError) -> Self {
-        AppError::invalid(error.field, error.message)
+        ConsoleError::invalid(error.field, error.message)
     }
 }

@@ -16,9 +16,9 @@ use super::code_grant::{self, Consent};
 use super::consent_page::{self, ConsentView};
 use super::{OAuthError, params, pkce};
 use crate::domain::{AppKey, RedirectUrl};
-use crate::error::AppError;
+use crate::error::ConsoleError;
 use crate::server::entities::app;
-use crate::server::{AppState, crypto};
+use crate::server::{ServerState, crypto};
 use crate::session::service::{self as session, Caller};
 
 /// The purpose bound into the consent form's token.
@@ -50,21 +50,21 @@ enum Refusal {
     Fault,
 }
 
-impl From<AppError> for Refusal {
-    fn from(_: AppError) -> Self {
+impl From<ConsoleError> for Refusal {
+    fn from(_: ConsoleError) -> Self {
         Self::Fault
     }
 }
 
 impl From<sea_orm::DbErr> for Refusal {
     fn from(error: sea_orm::DbErr) -> Self {
-        AppError::from(error).into()
+        ConsoleError::from(error).into()
     }
 }
 
 /// `GET /oauth/authorize`: the consent page, or the sign-in page first.
 pub async fn show(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     OriginalUri(uri): OriginalUri,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -92,7 +92,7 @@ pub async fn show(
 }
 
 /// `POST /oauth/authorize`: the user's Allow or Deny from the consent page.
-pub async fn decide(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn decide(State(state): State<ServerState>, headers: HeaderMap, body: Bytes) -> Response {
     let (params, request, caller) = match prepare(&state, &body, &headers, authorize_path).await {
         Ok(prepared) => prepared,
         Err(response) => return response,
@@ -140,7 +140,7 @@ pub async fn decide(State(state): State<AppState>, headers: HeaderMap, body: Byt
 /// signed-in user. Otherwise the response to send: an error page, an error back to the
 /// App, or the sign-in page that comes back to `back(params)`.
 async fn prepare(
-    state: &AppState,
+    state: &ServerState,
     raw: &[u8],
     headers: &HeaderMap,
     back: impl FnOnce(&HashMap<String, String>) -> String,
@@ -152,7 +152,7 @@ async fn prepare(
         .map_err(|refusal| refused(state, refusal))?;
     match session::current_for(state, headers).await {
         Ok(caller) => Ok((params, request, caller)),
-        Err(AppError::SignedOut) => Err(to_sign_in(&back(&params))),
+        Err(ConsoleError::SignedOut) => Err(to_sign_in(&back(&params))),
         Err(_) => Err(refused(state, Refusal::Fault)),
     }
 }
@@ -160,7 +160,7 @@ async fn prepare(
 /// Checks an authorization request, in the order RFC 6749 §4.1.2.1 asks: the App and its
 /// Redirect URL first (errors shown here), then the rest (errors sent to the App).
 async fn validate(
-    state: &AppState,
+    state: &ServerState,
     params: &HashMap<String, String>,
 ) -> Result<AuthorizationRequest, Refusal> {
     let page = |message: &str| Refusal::Page(StatusCode::BAD_REQUEST, message.to_owned());
@@ -240,7 +240,7 @@ async fn validate(
     })
 }
 
-fn refused(state: &AppState, refusal: Refusal) -> Response {
+fn refused(state: &ServerState, refusal: Refusal) -> Response {
     match refusal {
         Refusal::Page(status, message) => error_page(status, &message),
         Refusal::Redirect {
@@ -265,7 +265,7 @@ fn refused(state: &AppState, refusal: Refusal) -> Response {
 }
 
 /// A 303 to the App's Redirect URL with `pairs` and `iss` added to its query.
-fn back_to_app(state: &AppState, redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
+fn back_to_app(state: &ServerState, redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
     let Ok(mut url) = Url::parse(redirect_uri) else {
         return error_page(
             StatusCode::INTERNAL_SERVER_ERROR,

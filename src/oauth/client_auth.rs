@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::{OAuthError, RequestMeta};
 use crate::domain::AppKey;
 use crate::server::entities::app;
-use crate::server::{AppState, crypto};
+use crate::server::{ServerState, crypto};
 
 /// The App that authenticated: what the token endpoints need of it, and nothing more (every
 /// column read is a copy, on the hottest path of all).
@@ -40,7 +40,7 @@ pub struct AuthenticatedApp {
 /// The live App whose key and secret the request presents. Failures are counted per App key
 /// and client address, so that guesses from one address cannot lock the App out elsewhere.
 pub async fn authenticate(
-    state: &AppState,
+    state: &ServerState,
     meta: &RequestMeta,
     headers: &HeaderMap,
     params: &HashMap<String, String>,

@@ -8,9 +8,9 @@ use super::client_auth::AuthenticatedApp;
 use super::grants::{self, IssuedTokens, NewGrant};
 use super::{OAuthError, RequestMeta, pkce};
 use crate::domain::RedirectUrl;
-use crate::error::AppError;
+use crate::error::ConsoleError;
 use crate::server::entities::{app, authorization_code};
-use crate::server::{AppState, crypto, now};
+use crate::server::{ServerState, crypto, now};
 
 /// How long a code may wait to be exchanged (seconds).
 pub const CODE_LIFETIME: i64 = 600;
@@ -32,7 +32,7 @@ pub struct Consent<'a> {
 }
 
 /// Stores a new code (its hash) and returns it in clear, for the redirect only.
-pub async fn issue(state: &AppState, consent: Consent<'_>) -> Result<String, AppError> {
+pub async fn issue(state: &ServerState, consent: Consent<'_>) -> Result<String, ConsoleError> {
     let code = crypto::random_token();
     let at = now();
     authorization_code::Entity::delete_many()
@@ -61,7 +61,7 @@ pub async fn issue(state: &AppState, consent: Consent<'_>) -> Result<String, App
 /// Exchanges `code` for an access token and a refresh token. A code works once: presenting it
 /// again revokes the grant it produced (RFC 6749 §4.1.2).
 pub async fn exchange(
-    state: &AppState,
+    state: &ServerState,
     app: &AuthenticatedApp,
     params: &HashMap<String, String>,
     meta: &RequestMeta,
@@ -129,7 +129,7 @@ pub async fn exchange(
         let meta = meta.clone();
         state
             .db
-            .transaction::<_, Exchange, AppError>(move |txn| {
+            .transaction::<_, Exchange, ConsoleError>(move |txn| {
                 Box::pin(async move {
                     let at = now();
                     let claimed = authorization_code::Entity::update_many()
@@ -152,7 +152,7 @@ pub async fn exchange(
                     let Some((grant_id, tokens)) = grants::insert(txn, &config, new).await? else {
                         // Regenerated, suspended or removed meanwhile: the claim is undone
                         // with the transaction, and the code stays unusable or suspended.
-                        return Err(AppError::Conflict(String::new()));
+                        return Err(ConsoleError::Conflict(String::new()));
                     };
                     authorization_code::Entity::update_many()
                         .col_expr(authorization_code::Column::GrantId, Expr::value(grant_id))
@@ -169,10 +169,10 @@ pub async fn exchange(
             tracing::info!(app_key = %app.key, "authorization code exchanged");
             Ok(tokens)
         }
-        Err(sea_orm::TransactionError::Transaction(AppError::Conflict(_))) => Err(
+        Err(sea_orm::TransactionError::Transaction(ConsoleError::Conflict(_))) => Err(
             OAuthError::invalid_grant("The App changed while the code was being exchanged."),
         ),
-        Err(error) => Err(AppError::from(error).into()),
+        Err(error) => Err(ConsoleError::from(error).into()),
         // Another request exchanged it at the same moment: that is a replay too.
         Ok(Exchange::AlreadyUsed) => {
             if let Some(again) = authorization_code::Entity::find_by_id(found.id)
@@ -200,7 +200,7 @@ pub async fn end_codes(
     db: &impl sea_orm::ConnectionTrait,
     app_ids: Vec<i64>,
     account_id: Option<i64>,
-) -> Result<u64, AppError> {
+) -> Result<u64, ConsoleError> {
     if app_ids.is_empty() {
         return Ok(0);
     }
@@ -213,9 +213,9 @@ pub async fn end_codes(
 }
 
 async fn revoke_replayed(
-    state: &AppState,
+    state: &ServerState,
     code: &authorization_code::Model,
-) -> Result<(), AppError> {
+) -> Result<(), ConsoleError> {
     if let Some(grant_id) = code.grant_id {
         grants::revoke(&state.db, grant_id).await?;
     }

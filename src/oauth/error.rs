@@ -4,7 +4,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use crate::error::AppError;
+use crate::error::ConsoleError;
 
 /// An OAuth error: its RFC code, a description for the App's developer, and the status.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,8 +82,8 @@ impl OAuthError {
     }
 }
 
-impl From<AppError> for OAuthError {
-    fn from(error: AppError) -> Self {
+impl From<ConsoleError> for OAuthError {
+    fn from(error: ConsoleError) -> Self {
         // Faults are logged where they happen; the App learns only that there was one.
         let _ = error;
         Self::new(
@@ -95,7 +95,7 @@ impl From<AppError> for OAuthError {
 
 impl From<sea_orm::DbErr> for OAuthError {
     fn from(error: sea_orm::DbErr) -> Self {
-        AppError::from(error).into()
+        ConsoleError::from(error).into()
     }
 }
 

@@ -10,9 +10,9 @@ use sea_orm::{
 use super::RequestMeta;
 use super::client_auth::AuthenticatedApp;
 use crate::domain::ApiKind;
-use crate::error::AppError;
+use crate::error::ConsoleError;
 use crate::server::entities::{account, app, retired_refresh, token_grant};
-use crate::server::{AppState, Config, crypto, now};
+use crate::server::{Config, ServerState, crypto, now};
 
 /// The kind of grant issued through the authorization code flow.
 pub const AUTHORIZATION_CODE: &str = "authorization_code";
@@ -92,7 +92,7 @@ pub async fn insert(
     db: &impl ConnectionTrait,
     config: &Config,
     new: NewGrant<'_>,
-) -> Result<Option<(i64, IssuedTokens)>, AppError> {
+) -> Result<Option<(i64, IssuedTokens)>, ConsoleError> {
     let at = now();
     let fresh = FreshTokens::new(config, new.kind == AUTHORIZATION_CODE, at);
     let app_col = |column: app::Column| Expr::col((app::Entity, column));
@@ -149,7 +149,7 @@ pub async fn insert(
         .select_from(select)
         .map_err(|error| {
             tracing::error!(%error, "building the grant insert");
-            AppError::Internal
+            ConsoleError::Internal
         })?
         .returning_col(token_grant::Column::Id)
         .to_owned();
@@ -169,7 +169,7 @@ pub async fn rotate(
     config: &Config,
     grant: &token_grant::Model,
     old_refresh_hash: &str,
-) -> Result<Option<IssuedTokens>, AppError> {
+) -> Result<Option<IssuedTokens>, ConsoleError> {
     let at = now();
     let fresh = FreshTokens::new(config, true, at);
     let Some((refresh, refresh_expires_at)) = fresh.refresh.as_ref() else {
@@ -216,7 +216,7 @@ pub async fn rotate(
 }
 
 /// Revokes one grant: its access token and refresh token die at once.
-pub async fn revoke(db: &impl ConnectionTrait, grant_id: i64) -> Result<u64, AppError> {
+pub async fn revoke(db: &impl ConnectionTrait, grant_id: i64) -> Result<u64, ConsoleError> {
     let result = token_grant::Entity::delete_by_id(grant_id).exec(db).await?;
     Ok(result.rows_affected)
 }
@@ -225,11 +225,11 @@ pub async fn revoke(db: &impl ConnectionTrait, grant_id: i64) -> Result<u64, App
 /// App was regenerated, un-trusted, suspended or removed since it authenticated.
 #[tracing::instrument(skip_all, fields(app_key = %app.key))]
 pub async fn issue_client_credentials(
-    state: &AppState,
+    state: &ServerState,
     app: &AuthenticatedApp,
     owner_id: i64,
     meta: &RequestMeta,
-) -> Result<Option<IssuedTokens>, AppError> {
+) -> Result<Option<IssuedTokens>, ConsoleError> {
     let new = NewGrant {
         app_id: app.id,
         account_id: owner_id,
@@ -313,7 +313,7 @@ pub enum TokenRefusal {
     /// the words are for the App's developer.
     Denied(&'static str),
     /// The check itself failed (logged where it happened).
-    Fault(AppError),
+    Fault(ConsoleError),
 }
 
 impl From<sea_orm::DbErr> for TokenRefusal {
@@ -325,7 +325,7 @@ impl From<sea_orm::DbErr> for TokenRefusal {
 /// Checks an access token presented to the API `api`: known, unexpired, its App live,
 /// enabled and registered under `api`.
 pub async fn check_access_token(
-    state: &AppState,
+    state: &ServerState,
     token: &str,
     api: ApiKind,
 ) -> Result<TokenHolder, TokenRefusal> {
@@ -399,7 +399,7 @@ pub async fn held_by(
     db: &impl ConnectionTrait,
     app_id: i64,
     account_id: i64,
-) -> Result<bool, AppError> {
+) -> Result<bool, ConsoleError> {
     let held = token_grant::Entity::find()
         .filter(token_grant::Column::AppId.eq(app_id))
         .filter(token_grant::Column::AccountId.eq(account_id))
@@ -412,7 +412,7 @@ pub async fn held_by(
 pub async fn revoke_all_of_apps(
     db: &impl ConnectionTrait,
     app_ids: Vec<i64>,
-) -> Result<u64, AppError> {
+) -> Result<u64, ConsoleError> {
     if app_ids.is_empty() {
         return Ok(0);
     }
@@ -427,7 +427,7 @@ pub async fn revoke_all_of_apps(
 pub async fn revoke_client_credentials(
     db: &impl ConnectionTrait,
     app_id: i64,
-) -> Result<u64, AppError> {
+) -> Result<u64, ConsoleError> {
     let result = token_grant::Entity::delete_many()
         .filter(token_grant::Column::AppId.eq(app_id))
         .filter(token_grant::Column::Kind.eq(CLIENT_CREDENTIALS))

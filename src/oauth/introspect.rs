@@ -13,12 +13,12 @@ use serde_json::{Value, json};
 use super::{OAuthError, RequestMeta, client_auth, grants, params};
 use crate::domain::ApiKind;
 use crate::server::entities::{account, token_grant};
-use crate::server::{AppState, crypto, now};
+use crate::server::{ServerState, crypto, now};
 
 /// `{active: true, …}` for a live access or refresh token of the calling App; `{active:
 /// false}` for anything else: unknown, expired, another App's, or the App is suspended.
 pub async fn introspect(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     meta: RequestMeta,
     headers: HeaderMap,
     body: Bytes,
@@ -45,7 +45,7 @@ struct Introspected {
 }
 
 async fn run(
-    state: &AppState,
+    state: &ServerState,
     meta: &RequestMeta,
     headers: &HeaderMap,
     body: &[u8],

@@ -3,10 +3,10 @@ use axum::Json;
 use axum::extract::State;
 use serde_json::{Value, json};
 
-use crate::server::AppState;
+use crate::server::ServerState;
 
 /// What Appward's authorization server offers, with `APPWARD_PUBLIC_URL` as the issuer.
-pub async fn metadata(State(state): State<AppState>) -> Json<Value> {
+pub async fn metadata(State(state): State<ServerState>) -> Json<Value> {
     let issuer = state.config.public_url.as_str();
     let client_auth = json!(["client_secret_basic", "client_secret_post"]);
     Json(json!({

@@ -22,11 +22,11 @@ use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::routing::{get, post};
 
-use crate::server::AppState;
+use crate::server::ServerState;
 
 /// `/oauth/authorize` and `/oauth/token` (each with its VoipNow `.php` alias),
 /// `/oauth/revoke`, `/oauth/introspect`, and the RFC 8414 metadata.
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<ServerState> {
     Router::new()
         .route(
             "/oauth/authorize",

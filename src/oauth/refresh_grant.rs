@@ -6,15 +6,15 @@ use std::collections::HashMap;
 use super::OAuthError;
 use super::client_auth::AuthenticatedApp;
 use super::grants::{self, IssuedTokens};
-use crate::error::AppError;
+use crate::error::ConsoleError;
 use crate::server::entities::{retired_refresh, token_grant};
-use crate::server::{AppState, crypto, now};
+use crate::server::{ServerState, crypto, now};
 
 const REPLAYED: &str = "The refresh token was already used; the grant is revoked.";
 
 /// Exchanges a live refresh token of `app` for a new access token and a new refresh token.
 pub async fn exchange(
-    state: &AppState,
+    state: &ServerState,
     app: &AuthenticatedApp,
     params: &HashMap<String, String>,
 ) -> Result<IssuedTokens, OAuthError> {
@@ -58,11 +58,11 @@ pub async fn exchange(
         let (grant, config, digest) = (grant.clone(), state.config.clone(), digest.clone());
         state
             .db
-            .transaction::<_, Option<IssuedTokens>, AppError>(move |txn| {
+            .transaction::<_, Option<IssuedTokens>, ConsoleError>(move |txn| {
                 Box::pin(async move { grants::rotate(txn, &config, &grant, &digest).await })
             })
             .await
-            .map_err(AppError::from)?
+            .map_err(ConsoleError::from)?
     };
     match rotated {
         Some(tokens) => Ok(tokens),
@@ -79,9 +79,9 @@ pub async fn exchange(
 }
 
 async fn retired_grant(
-    state: &AppState,
+    state: &ServerState,
     digest: &str,
-) -> Result<Option<token_grant::Model>, AppError> {
+) -> Result<Option<token_grant::Model>, ConsoleError> {
     let Some(retired) = retired_refresh::Entity::find_by_id(digest.to_owned())
         .one(&state.db)
         .await?

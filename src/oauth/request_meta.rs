@@ -4,7 +4,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use std::net::{IpAddr, SocketAddr};
 
-use crate::server::AppState;
+use crate::server::ServerState;
 
 /// The User-Agent and the client address of a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,12 +15,12 @@ pub struct RequestMeta {
     pub client_addr: String,
 }
 
-impl FromRequestParts<AppState> for RequestMeta {
+impl FromRequestParts<ServerState> for RequestMeta {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        state: &AppState,
+        state: &ServerState,
     ) -> Result<Self, Self::Rejection> {
         Ok(Self::of(parts, state))
     }
@@ -28,7 +28,7 @@ impl FromRequestParts<AppState> for RequestMeta {
 
 impl RequestMeta {
     /// The User-Agent and client address of the request whose head is `parts`.
-    pub fn of(parts: &Parts, state: &AppState) -> Self {
+    pub fn of(parts: &Parts, state: &ServerState) -> Self {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()

@@ -7,12 +7,12 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
 use super::{OAuthError, RequestMeta, client_auth, params};
 use crate::server::entities::token_grant;
-use crate::server::{AppState, crypto};
+use crate::server::{ServerState, crypto};
 
 /// Revokes the grant holding `token` (access or refresh) when it is the App's own; answers
 /// 200 whether or not the token was known, as RFC 7009 §2.2 asks.
 pub async fn revoke(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     meta: RequestMeta,
     headers: HeaderMap,
     body: Bytes,
@@ -24,7 +24,7 @@ pub async fn revoke(
 }
 
 async fn run(
-    state: &AppState,
+    state: &ServerState,
     meta: &RequestMeta,
     headers: &HeaderMap,
     body: &[u8],

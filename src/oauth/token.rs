@@ -8,14 +8,14 @@ use serde_json::json;
 
 use super::grants::{self, IssuedTokens};
 use super::{OAuthError, RequestMeta, client_auth, code_grant, params, refresh_grant};
-use crate::server::AppState;
+use crate::server::ServerState;
 
 /// The grant type that rotates a refresh token.
 const REFRESH_TOKEN: &str = "refresh_token";
 
 /// Answers a token request with tokens or an RFC 6749 §5.2 error.
 pub async fn token(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     meta: RequestMeta,
     headers: HeaderMap,
     body: Bytes,
@@ -27,7 +27,7 @@ pub async fn token(
 }
 
 async fn issue(
-    state: &AppState,
+    state: &ServerState,
     meta: &RequestMeta,
     headers: &HeaderMap,
     body: &[u8],

@@ -17,7 +17,7 @@ use crate::domain::{
     AdminEmail, AdminPhone, ApiKind, AppDescription, AppForm, AppName, Homepage, ImageUrl,
     RedirectUrl, check_app_field, idn::LOOKALIKE_WARNING,
 };
-use crate::error::AppError;
+use crate::error::ConsoleError;
 
 /// The warning of seed 000 beside App is trusted.
 const TRUSTED_WARNING: &str = "When this option is active, the App can use only the App Key and \
@@ -125,7 +125,7 @@ fn AppEditor(details: AppDetails) -> impl IntoView {
 
 /// The three sections of the form, each field checked as it is typed.
 #[component]
-fn AppFields(initial: AppForm, server_error: Signal<Option<AppError>>) -> impl IntoView {
+fn AppFields(initial: AppForm, server_error: Signal<Option<ConsoleError>>) -> impl IntoView {
     // Each field's refusal (checked as it is typed, or the server's), and the look-alike
     // warning of the fields that hold a domain.
     let checked = move |name: &'static str, initial: &str| {

@@ -21,7 +21,7 @@ use crate::components::{
     SelectAll, SelectRow, Skeleton, counted, use_notices,
 };
 use crate::domain::{ApiKind, Homepage};
-use crate::error::AppError;
+use crate::error::ConsoleError;
 
 /// What the table shows: the API and the list's filter, sort and page.
 type Shown = (ApiKind, ListView<ManagedSort>);
@@ -91,7 +91,7 @@ pub fn AppsManagement(address: AppsAddress) -> impl IntoView {
     }
 }
 
-async fn fetch(api: ApiKind, list: ListView<ManagedSort>) -> Result<ManagedAppPage, AppError> {
+async fn fetch(api: ApiKind, list: ListView<ManagedSort>) -> Result<ManagedAppPage, ConsoleError> {
     list_managed_apps(
         api.as_str().to_owned(),
         list.page,

@@ -5,7 +5,7 @@ use leptos_router::components::{A, Outlet, Redirect};
 
 use crate::components::icon::SIGN_OUT;
 use crate::components::{Icon, StatusRegion, ThemeSwitch, provide_notices};
-use crate::error::AppError;
+use crate::error::ConsoleError;
 use crate::session::{SignOut, SignedInAccount, current_account};
 
 /// Loads the signed-in account (sending the browser to sign in when there is none) and
@@ -30,7 +30,7 @@ pub fn Console() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(AppError::SignedOut) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                    Err(ConsoleError::SignedOut) => view! { <Redirect path="/sign-in"/> }.into_any(),
                     Err(error) => view! { <p role="alert" class="error">{error.to_string()}</p> }.into_any(),
                 }
             })}

@@ -40,7 +40,7 @@ pub fn SignInPage() -> impl IntoView {
                     {next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
                     <Field label="Login" name="login" autocomplete="username" required=true error=field_error("login")/>
                     <Field label="Password" name="password" input_type="password" autocomplete="current-password" required=true error=field_error("password")/>
-                    <ErrorNotice error=Signal::derive(move || error.get().filter(|e| !matches!(e, crate::error::AppError::Invalid { .. })))/>
+                    <ErrorNotice error=Signal::derive(move || error.get().filter(|e| !matches!(e, crate::error::ConsoleError::Invalid { .. })))/>
                     <div class="actions">
                         <button type="submit" class="primary" disabled=move || sign_in.pending().get()>
                             {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}

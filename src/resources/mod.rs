@@ -5,10 +5,10 @@ mod uapi;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::server::AppState;
+use crate::server::ServerState;
 
 /// UnifiedAPI `GET /uapi/v1/me`; SystemAPI SOAP at `/soap2/` and `/soap2/<agent>.php`.
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Router<ServerState> {
     Router::new()
         .route("/uapi/v1/me", get(uapi::me))
         .route("/soap2", post(soap::soap))

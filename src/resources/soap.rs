@@ -16,7 +16,7 @@ use quick_xml::reader::NsReader;
 
 use crate::domain::{AccountLevel, ApiKind};
 use crate::oauth::grants::{self, TokenHolder, TokenRefusal};
-use crate::server::{AppState, utc_rfc3339};
+use crate::server::{ServerState, utc_rfc3339};
 
 /// The SOAP 1.1 envelope namespace.
 const ENVELOPE_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -51,7 +51,7 @@ impl SoapFault {
 }
 
 /// `POST /soap2/`.
-pub async fn soap(State(state): State<AppState>, body: Bytes) -> Response {
+pub async fn soap(State(state): State<ServerState>, body: Bytes) -> Response {
     match answer(&state, &body).await {
         Ok(xml) => xml_response(StatusCode::OK, xml),
         Err(fault) => fault_response(&fault),
@@ -60,7 +60,7 @@ pub async fn soap(State(state): State<AppState>, body: Bytes) -> Response {
 
 /// `POST /soap2/<agent>.php`: the same service, under the paths VoipNow clients call.
 pub async fn soap_agent(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     Path(agent): Path<String>,
     body: Bytes,
 ) -> Response {
@@ -70,7 +70,7 @@ pub async fn soap_agent(
     soap(State(state), body).await
 }
 
-async fn answer(state: &AppState, body: &[u8]) -> Result<String, SoapFault> {
+async fn answer(state: &ServerState, body: &[u8]) -> Result<String, SoapFault> {
     let text = std::str::from_utf8(body)
         .map_err(|_| SoapFault::client("The request must be UTF-8 XML."))?;
     let request = parse(text)?;

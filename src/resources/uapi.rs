@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::domain::{AccountLevel, ApiKind};
 use crate::oauth::grants::{self, TokenRefusal};
-use crate::server::{AppState, utc_rfc3339};
+use crate::server::{ServerState, utc_rfc3339};
 
 /// The query of a UnifiedAPI call: VoipNow's clients may send the token here.
 #[derive(Debug, Default, Deserialize)]
@@ -20,7 +20,7 @@ pub struct TokenQuery {
 
 /// `{account: {id, login, name, level}, app: {key, name, api}, expires_at}`, or 401.
 pub async fn me(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Query(query): Query<TokenQuery>,
 ) -> Response {

@@ -10,7 +10,7 @@ use std::sync::{Arc, OnceLock};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::domain::{KEY_ALPHABET, KEY_LENGTH};
-use crate::error::AppError;
+use crate::error::ConsoleError;
 
 /// Fills `buffer` from the operating system's secure random source.
 pub fn random_bytes<const N: usize>() -> [u8; N] {
@@ -55,7 +55,7 @@ pub fn token_digest(token: &str) -> String {
 }
 
 /// Hashes a password with Argon2id (default parameters: 19 MiB, 2 passes), off the async threads.
-pub async fn hash_password(gate: &PasswordGate, password: String) -> Result<String, AppError> {
+pub async fn hash_password(gate: &PasswordGate, password: String) -> Result<String, ConsoleError> {
     let permits = gate.enter()?;
     let running = permits.run().await?;
     tokio::task::spawn_blocking(move || {
@@ -66,7 +66,7 @@ pub async fn hash_password(gate: &PasswordGate, password: String) -> Result<Stri
     .map_err(|e| internal("password hashing task", e))?
 }
 
-fn hash_password_now(password: &str) -> Result<String, AppError> {
+fn hash_password_now(password: &str) -> Result<String, ConsoleError> {
     let salt =
         SaltString::encode_b64(&random_bytes::<16>()).map_err(|e| internal("password salt", e))?;
     Argon2::default()
@@ -81,7 +81,7 @@ pub async fn verify_password(
     gate: &PasswordGate,
     password: String,
     hash: Option<String>,
-) -> Result<bool, AppError> {
+) -> Result<bool, ConsoleError> {
     let permits = gate.enter()?;
     let running = permits.run().await?;
     let matches = tokio::task::spawn_blocking(move || {
@@ -117,7 +117,7 @@ pub struct Admitted(OwnedSemaphorePermit, Arc<Semaphore>);
 
 impl Admitted {
     /// Waits for a turn to hash; the permits go with the hash, wherever it runs.
-    async fn run(self) -> Result<(OwnedSemaphorePermit, OwnedSemaphorePermit), AppError> {
+    async fn run(self) -> Result<(OwnedSemaphorePermit, OwnedSemaphorePermit), ConsoleError> {
         let running = self
             .1
             .acquire_owned()
@@ -142,10 +142,10 @@ impl PasswordGate {
         Self::new(cores, 2 * cores)
     }
 
-    fn enter(&self) -> Result<Admitted, AppError> {
+    fn enter(&self) -> Result<Admitted, ConsoleError> {
         let admitted = Arc::clone(&self.admitted)
             .try_acquire_owned()
-            .map_err(|_| AppError::Busy { retry_after: 1 })?;
+            .map_err(|_| ConsoleError::Busy { retry_after: 1 })?;
         Ok(Admitted(admitted, Arc::clone(&self.running)))
     }
 }
@@ -157,9 +157,9 @@ fn dummy_hash() -> &'static str {
     })
 }
 
-fn internal(what: &str, error: impl std::fmt::Display) -> AppError {
+fn internal(what: &str, error: impl std::fmt::Display) -> ConsoleError {
     tracing::error!(%error, "{what} failed");
-    AppError::Internal
+    ConsoleError::Internal
 }
 
 #[cfg(test)]
@@ -176,7 +176,10 @@ mod tests {
         let gate = PasswordGate::new(1, 1);
         let first = gate.enter().unwrap();
         let second = gate.enter().unwrap();
-        assert_eq!(gate.enter().unwrap_err(), AppError::Busy { retry_after: 1 });
+        assert_eq!(
+            gate.enter().unwrap_err(),
+            ConsoleError::Busy { retry_after: 1 }
+        );
         drop((first, second));
         assert!(gate.enter().is_ok());
     }

@@ -12,22 +12,22 @@ pub mod web_security;
 
 pub use config::Config;
 pub use router::router;
-pub use state::{AppState, state};
+pub use state::{ServerState, state};
 
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
-use crate::error::AppError;
+use crate::error::ConsoleError;
 
-impl From<sea_orm::DbErr> for AppError {
+impl From<sea_orm::DbErr> for ConsoleError {
     fn from(error: sea_orm::DbErr) -> Self {
         tracing::error!(%error, "database error");
-        AppError::Internal
+        ConsoleError::Internal
     }
 }
 
-impl From<sea_orm::TransactionError<AppError>> for AppError {
-    fn from(error: sea_orm::TransactionError<AppError>) -> Self {
+impl From<sea_orm::TransactionError<ConsoleError>> for ConsoleError {
+    fn from(error: sea_orm::TransactionError<ConsoleError>) -> Self {
         match error {
             sea_orm::TransactionError::Connection(error) => error.into(),
             sea_orm::TransactionError::Transaction(error) => error,
@@ -37,11 +37,11 @@ impl From<sea_orm::TransactionError<AppError>> for AppError {
 
 /// Sets up everything a server needs from its configuration: the database (migrated),
 /// the first Administrator, the key of App secrets, and the state shared by every request.
-pub async fn start(config: Config) -> Result<AppState, Box<dyn std::error::Error>> {
+pub async fn start(config: Config) -> Result<ServerState, Box<dyn std::error::Error>> {
     let secrets = secret_box::SecretBox::load(&config)?;
     let db = db::connect(&config).await?;
     first_start::ensure_administrator(&db, &config).await?;
-    Ok(AppState::new(db, config, secrets))
+    Ok(ServerState::new(db, config, secrets))
 }
 
 /// Runs the server binary: reads the configuration, starts, serves until Ctrl-C or SIGTERM.

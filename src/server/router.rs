@@ -10,14 +10,14 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
-use super::state::AppState;
+use super::state::ServerState;
 use super::web_security;
-use crate::app::{App, shell};
-use crate::error::AppError;
+use crate::error::ConsoleError;
+use crate::shell::{ConsoleRoutes, document};
 
-/// Builds the whole application router around the shared state.
-pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+/// Builds the whole server router around the shared state.
+pub fn router(state: ServerState) -> Router {
+    let routes = generate_route_list(ConsoleRoutes);
     let context_state = state.clone();
     let provide_state = move || provide_context(context_state.clone());
     let max_body = state.config.max_body_bytes;
@@ -28,11 +28,11 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::resources::routes())
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
-            move || shell(options.clone())
+            move || document(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
             provide_state,
-            shell,
+            document,
         ))
         .layer(middleware::map_response(server_fn_error_status))
         .layer(middleware::from_fn_with_state(
@@ -60,7 +60,7 @@ async fn livez() -> &'static str {
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.
-async fn healthz(State(state): State<AppState>) -> Response {
+async fn healthz(State(state): State<ServerState>) -> Response {
     match state.db.ping().await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
         Err(error) => {
@@ -70,7 +70,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-/// Gives a failed server function the HTTP status of its [`AppError`]
+/// Gives a failed server function the HTTP status of its [`ConsoleError`]
 /// (server functions answer every error with 500 by themselves).
 async fn server_fn_error_status(response: Response) -> Response {
     // A plain form post's error is already a redirect back to the form: leave it.
@@ -83,10 +83,12 @@ async fn server_fn_error_status(response: Response) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+    if let Ok(error) = serde_json::from_slice::<ConsoleError>(&bytes) {
         parts.status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let AppError::TooManyRequests { retry_after } | AppError::Busy { retry_after } = error {
+        if let ConsoleError::TooManyRequests { retry_after } | ConsoleError::Busy { retry_after } =
+            error
+        {
             parts
                 .headers
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));

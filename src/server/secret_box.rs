@@ -8,7 +8,7 @@ use std::path::Path;
 
 use super::config::{Config, ConfigError};
 use super::crypto::random_bytes;
-use crate::error::AppError;
+use crate::error::ConsoleError;
 
 /// The version tag of the sealed format, so the format can change without ambiguity.
 const VERSION: &str = "v1";
@@ -78,10 +78,10 @@ impl SecretBox {
 
     /// Opens the sealed secret of the App `app_key`. A failure means a wrong server key or
     /// a tampered row: a real fault, logged without the values.
-    pub fn open(&self, app_key: &str, sealed: &str) -> Result<String, AppError> {
+    pub fn open(&self, app_key: &str, sealed: &str) -> Result<String, ConsoleError> {
         let fault = |why: &str| {
             tracing::error!(app_key, "cannot open the App secret: {why}");
-            AppError::Internal
+            ConsoleError::Internal
         };
         let mut parts = sealed.split('.');
         let (Some(VERSION), Some(nonce), Some(ciphertext), None) =

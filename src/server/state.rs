@@ -8,11 +8,11 @@ use super::config::Config;
 use super::crypto::PasswordGate;
 use super::failure_limit::FailureLimit;
 use super::secret_box::SecretBox;
-use crate::error::AppError;
+use crate::error::ConsoleError;
 
 /// Shared by every request of one server process.
 #[derive(Clone)]
-pub struct AppState {
+pub struct ServerState {
     /// The database pool.
     pub db: DatabaseConnection,
     /// The configuration read at start.
@@ -29,7 +29,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
 }
 
-impl AppState {
+impl ServerState {
     /// Builds the state from a migrated database, the configuration and the secrets' key.
     pub fn new(db: DatabaseConnection, config: Config, secrets: SecretBox) -> Self {
         let leptos_options = LeptosOptions::builder()
@@ -63,16 +63,16 @@ impl AppState {
     }
 }
 
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> Self {
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
         state.leptos_options.clone()
     }
 }
 
 /// The shared state, inside a server function or a server-side render.
-pub fn state() -> Result<AppState, AppError> {
-    use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the Leptos context");
-        AppError::Internal
+pub fn state() -> Result<ServerState, ConsoleError> {
+    use_context::<ServerState>().ok_or_else(|| {
+        tracing::error!("ServerState missing from the Leptos context");
+        ConsoleError::Internal
     })
 }

@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::AppState;
+use super::ServerState;
 
 /// The policy of a console page whose inline scripts carry `nonce`: scripts only from this
 /// site or with the nonce (no `unsafe-inline`), WebAssembly compiled by the page itself,
@@ -27,7 +27,7 @@ pub fn set_page_policy() {
     let (Some(nonce), Some(response), Some(state)) = (
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
-        use_context::<AppState>(),
+        use_context::<ServerState>(),
     ) else {
         return;
     };
@@ -41,7 +41,7 @@ pub fn set_page_policy() {
 
 /// Adds the headers every response carries, unless the handler chose its own.
 pub async fn common_headers(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     request: Request<Body>,
     next: Next,
 ) -> Response {
@@ -67,7 +67,7 @@ pub async fn common_headers(
 /// request's own host. Requests without either header (Apps,
 /// scripts) pass: only browsers carry the user's cookies across sites.
 pub async fn same_site_forms(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     request: Request<Body>,
     next: Next,
 ) -> Response {

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::AccountLevel;
-use crate::error::AppError;
+use crate::error::ConsoleError;
 
 /// The account a request is made by.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,7 +30,7 @@ pub async fn sign_in(
     login: String,
     password: String,
     next: Option<String>,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<String>, ConsoleError> {
     let state = crate::server::state()?;
     service::sign_in(&state, &login, password).await?;
     let target = next.as_deref().and_then(local_path).unwrap_or("/");
@@ -54,7 +54,7 @@ pub fn local_path(path: &str) -> Option<&str> {
 
 /// Ends the current session (its row is deleted, so every instance refuses it at once).
 #[server(prefix = "/api", endpoint = "sign_out")]
-pub async fn sign_out() -> Result<(), AppError> {
+pub async fn sign_out() -> Result<(), ConsoleError> {
     let state = crate::server::state()?;
     service::sign_out(&state).await?;
     leptos_axum::redirect("/sign-in");
@@ -63,7 +63,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 
 /// The signed-in account, or 401 when nobody is signed in.
 #[server(prefix = "/api", endpoint = "current_account")]
-pub async fn current_account() -> Result<SignedInAccount, AppError> {
+pub async fn current_account() -> Result<SignedInAccount, ConsoleError> {
     let state = crate::server::state()?;
     service::current(&state)
         .await

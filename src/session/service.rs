@@ -7,9 +7,9 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::SignedInAccount;
 use crate::domain::AccountLevel;
-use crate::error::AppError;
+use crate::error::ConsoleError;
 use crate::server::entities::{account, session};
-use crate::server::{AppState, crypto, now};
+use crate::server::{ServerState, crypto, now};
 
 /// The name of the session cookie.
 pub const COOKIE: &str = "appward_session";
@@ -17,7 +17,7 @@ pub const COOKIE: &str = "appward_session";
 /// The session cookie's name: `__Host-` prefixed when the console is served over https at
 /// the root of its host (the browser then refuses it unless it is `Secure`, `Path=/` and
 /// set by this very host), `__Secure-` over https under a base path, bare over http.
-pub fn cookie_name(state: &AppState) -> &'static str {
+pub fn cookie_name(state: &ServerState) -> &'static str {
     if !state.config.is_https() {
         return COOKIE;
     }
@@ -55,12 +55,16 @@ impl Caller {
 
 /// Checks the login and password and starts a new session, replacing any the browser held.
 #[tracing::instrument(skip_all)]
-pub async fn sign_in(state: &AppState, login: &str, password: String) -> Result<(), AppError> {
+pub async fn sign_in(
+    state: &ServerState,
+    login: &str,
+    password: String,
+) -> Result<(), ConsoleError> {
     if login.trim().is_empty() {
-        return Err(AppError::invalid("login", "Login is required."));
+        return Err(ConsoleError::invalid("login", "Login is required."));
     }
     if password.is_empty() {
-        return Err(AppError::invalid("password", "Password is required."));
+        return Err(ConsoleError::invalid("password", "Password is required."));
     }
     let login = login.trim().to_lowercase();
     let address = use_context::<Parts>()
@@ -72,7 +76,7 @@ pub async fn sign_in(state: &AppState, login: &str, password: String) -> Result<
     let attempt = state
         .sign_in_failures
         .reserve(&limit_key)
-        .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
+        .map_err(|retry_after| ConsoleError::TooManyRequests { retry_after })?;
     let found = account::Entity::find()
         .filter(account::Column::Login.eq(login.as_str()))
         .one(&state.db)
@@ -88,10 +92,10 @@ pub async fn sign_in(state: &AppState, login: &str, password: String) -> Result<
     };
     if !matches {
         tracing::info!("sign-in refused");
-        return Err(AppError::WrongCredentials);
+        return Err(ConsoleError::WrongCredentials);
     }
     attempt.succeeded();
-    let account = found.ok_or(AppError::WrongCredentials)?;
+    let account = found.ok_or(ConsoleError::WrongCredentials)?;
     // A new id at every sign-in: an id planted before sign-in is worth nothing after it.
     if let Some(old) = request_cookie_token(cookie_name(state)) {
         session::Entity::delete_by_id(crypto::token_digest(&old))
@@ -119,7 +123,7 @@ pub async fn sign_in(state: &AppState, login: &str, password: String) -> Result<
 
 /// Deletes the request's session and clears the cookie.
 #[tracing::instrument(skip_all)]
-pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
+pub async fn sign_out(state: &ServerState) -> Result<(), ConsoleError> {
     if let Some(token) = request_cookie_token(cookie_name(state)) {
         session::Entity::delete_by_id(crypto::token_digest(&token))
             .exec(&state.db)
@@ -137,23 +141,23 @@ pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The account signed in on this request, or [`AppError::SignedOut`].
-pub async fn current(state: &AppState) -> Result<Caller, AppError> {
-    let parts = use_context::<Parts>().ok_or(AppError::SignedOut)?;
+/// The account signed in on this request, or [`ConsoleError::SignedOut`].
+pub async fn current(state: &ServerState) -> Result<Caller, ConsoleError> {
+    let parts = use_context::<Parts>().ok_or(ConsoleError::SignedOut)?;
     current_for(state, &parts.headers).await
 }
 
 /// The account whose session cookie is among `headers` (for plain axum handlers), or
-/// [`AppError::SignedOut`].
-pub async fn current_for(state: &AppState, headers: &HeaderMap) -> Result<Caller, AppError> {
-    let token = cookie_token(headers, cookie_name(state)).ok_or(AppError::SignedOut)?;
+/// [`ConsoleError::SignedOut`].
+pub async fn current_for(state: &ServerState, headers: &HeaderMap) -> Result<Caller, ConsoleError> {
+    let token = cookie_token(headers, cookie_name(state)).ok_or(ConsoleError::SignedOut)?;
     let id_hash = crypto::token_digest(&token);
     let Some((found, Some(account))) = session::Entity::find_by_id(id_hash.clone())
         .find_also_related(account::Entity)
         .one(&state.db)
         .await?
     else {
-        return Err(AppError::SignedOut);
+        return Err(ConsoleError::SignedOut);
     };
     let time = now();
     let idle = time - found.last_seen_at;
@@ -161,7 +165,7 @@ pub async fn current_for(state: &AppState, headers: &HeaderMap) -> Result<Caller
         session::Entity::delete_by_id(id_hash)
             .exec(&state.db)
             .await?;
-        return Err(AppError::SignedOut);
+        return Err(ConsoleError::SignedOut);
     }
     if idle >= TOUCH_INTERVAL {
         let mut touched: session::ActiveModel = found.into();
@@ -170,14 +174,14 @@ pub async fn current_for(state: &AppState, headers: &HeaderMap) -> Result<Caller
     }
     let level = AccountLevel::from_code(account.level).ok_or_else(|| {
         tracing::error!(account_id = account.id, "account has an unknown level");
-        AppError::Internal
+        ConsoleError::Internal
     })?;
     Ok(Caller { account, level })
 }
 
 /// A value only this browser's session can know (the session id is never stored), for the
 /// hidden field of forms the console posts outside server functions (the consent page).
-pub fn form_token(state: &AppState, headers: &HeaderMap, purpose: &str) -> Option<String> {
+pub fn form_token(state: &ServerState, headers: &HeaderMap, purpose: &str) -> Option<String> {
     cookie_token(headers, cookie_name(state))
         .map(|token| crypto::token_digest(&format!("{purpose}:{token}")))
 }

@@ -1,15 +1,14 @@
 //! Malformed, oversized and mistyped requests get a clear 4xx, never a 500, and store nothing.
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use appward::server::entities::{app as app_entity, token_grant};
-use common::TestApp;
+use common::TestServer;
 use sea_orm::{EntityTrait, PaginatorTrait};
 
 #[tokio::test]
 async fn the_oauth_endpoints_answer_4xx_to_hostile_bodies() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let client = app.oauth_app(&admin, "unified", &[("trusted", "on")]).await;
     let auth = format!("client_id={}&client_secret={}", client.key, client.secret);
@@ -87,7 +86,7 @@ async fn the_oauth_endpoints_answer_4xx_to_hostile_bodies() {
 
 #[tokio::test]
 async fn server_functions_answer_4xx_to_hostile_bodies_and_store_nothing() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let before = app_entity::Entity::find().count(&app.db).await.unwrap();
     let huge = "n".repeat(1 << 20);

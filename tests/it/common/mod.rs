@@ -1,6 +1,5 @@
 //! Spawns the real Appward router on port 0 over a fresh database: a SQLite file in a
 //! temporary folder, or a new PostgreSQL database when `APPWARD_TEST_DATABASE_URL` names a server.
-#![allow(dead_code)]
 
 pub mod oauth;
 
@@ -17,18 +16,18 @@ use tempfile::TempDir;
 pub const ADMIN_PASSWORD: &str = "admin-password-1";
 
 /// A running server and what a test needs to talk to it.
-pub struct TestApp {
+pub struct TestServer {
     /// `http://127.0.0.1:PORT`
     pub url: String,
     /// The database the server uses, for checks and for setting up states.
     pub db: DatabaseConnection,
     dir: Arc<TempDir>,
     env: HashMap<String, String>,
-    /// The server binary's process, when the server runs as one ([`TestApp::spawn_process`]).
+    /// The server binary's process, when the server runs as one ([`TestServer::spawn_process`]).
     process: Option<Child>,
 }
 
-impl TestApp {
+impl TestServer {
     /// Starts a server with the default test configuration.
     pub async fn spawn() -> Self {
         Self::spawn_with(&[]).await
@@ -55,7 +54,7 @@ impl TestApp {
 
     /// Starts a server in this process, with extra environment variables, and hands back
     /// its shared state too (to look inside its in-memory stores).
-    pub async fn spawn_with_state(vars: &[(&str, &str)]) -> (Self, server::AppState) {
+    pub async fn spawn_with_state(vars: &[(&str, &str)]) -> (Self, server::ServerState) {
         let (dir, env) = test_env(vars).await;
         let state = server::start(config(&env)).await.expect("server starts");
         let db = state.db.clone();
@@ -85,7 +84,7 @@ impl TestApp {
     }
 
     /// Starts the server binary as its own process, with extra environment variables; it logs
-    /// (at `RUST_LOG`, `warn` unless given) to [`TestApp::server_log`].
+    /// (at `RUST_LOG`, `warn` unless given) to [`TestServer::server_log`].
     pub async fn spawn_process_with(vars: &[(&str, &str)]) -> Self {
         let (dir, env) = test_env(vars).await;
         let (process, url) = start_process(&env).await;
@@ -387,7 +386,7 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
-impl Drop for TestApp {
+impl Drop for TestServer {
     fn drop(&mut self) {
         self.kill();
     }

@@ -1,13 +1,12 @@
 //! Creating and removing accounts as SPEC §1 allows, through the real router.
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use common::TestServer;
 
 #[tokio::test]
 async fn an_account_creates_accounts_below_it_that_can_sign_in() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     app.create_account(&admin, "provider", "service_provider", None)
         .await;
@@ -44,7 +43,7 @@ async fn an_account_creates_accounts_below_it_that_can_sign_in() {
 
 #[tokio::test]
 async fn creating_at_or_above_ones_own_level_is_refused() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     app.create_account(&admin, "provider", "service_provider", None)
         .await;
@@ -91,7 +90,7 @@ async fn creating_at_or_above_ones_own_level_is_refused() {
 
 #[tokio::test]
 async fn bad_input_is_refused_with_the_field_named() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     for (field, login, password, level) in [
         ("login", "x", "password-123", "user"),
@@ -121,7 +120,7 @@ async fn bad_input_is_refused_with_the_field_named() {
 
 #[tokio::test]
 async fn a_taken_login_is_a_conflict() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     app.create_account(&admin, "taken", "user", None).await;
     let response = app
@@ -141,7 +140,7 @@ async fn a_taken_login_is_a_conflict() {
 
 #[tokio::test]
 async fn removing_an_account_ends_its_sessions_and_respects_the_rules() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let provider = app
         .create_account(&admin, "provider", "service_provider", None)
@@ -196,7 +195,7 @@ async fn removing_an_account_ends_its_sessions_and_respects_the_rules() {
 
 #[tokio::test]
 async fn signed_out_callers_get_401() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let client = app.client();
     for name in ["list_accounts", "current_account"] {
         assert_eq!(app.call(&client, name, &[]).await.status(), 401, "{name}");

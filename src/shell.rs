@@ -10,7 +10,7 @@ use crate::pages::{
 };
 
 /// The whole HTML document the server renders around the console.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+pub fn document(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::web_security::set_page_policy();
     let theme = crate::components::Theme::current();
@@ -27,7 +27,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <MetaTags/>
             </head>
             <body>
-                <App/>
+                <ConsoleRoutes/>
             </body>
         </html>
     }
@@ -35,7 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// The console: sign-in, then the pages of a signed-in account.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn ConsoleRoutes() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="leptos" href="/pkg/appward.css"/>

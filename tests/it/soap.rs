@@ -1,10 +1,9 @@
 //! The SystemAPI's SOAP service, as VoipNow clients call it, through the real router on
 //! SQLite and PostgreSQL.
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use common::TestServer;
 use common::oauth::access_token;
 
 fn fault_string(xml: &str) -> &str {
@@ -14,7 +13,7 @@ fn fault_string(xml: &str) -> &str {
 
 #[tokio::test]
 async fn get_account_details_answers_for_a_system_api_token() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let system = app
         .oauth_app(
@@ -54,7 +53,7 @@ async fn get_account_details_answers_for_a_system_api_token() {
 
 #[tokio::test]
 async fn failures_are_soap_faults() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let unified = app.oauth_app(&admin, "unified", &[("trusted", "on")]).await;
     let unified_token = access_token(app.client_credentials(&unified).await).await;

@@ -1,23 +1,22 @@
 //! The authorization code grant: sign-in, the consent page, PKCE, and the code at the token
 //! endpoint, through the real router on SQLite and PostgreSQL.
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use appward::server::entities::{authorization_code, token_grant};
-use common::TestApp;
+use common::TestServer;
 use common::oauth::{OAuthApp, Pkce, access_token, error_code, param, redirect_query};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-async fn issuer(app: &TestApp) -> String {
+async fn issuer(app: &TestServer) -> String {
     app.metadata().await["issuer"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
 async fn a_user_allows_an_app_and_it_gets_tokens_for_that_user() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app
         .app_and_user(&[("image_url", "https://example.com/logo.png")])
         .await;
@@ -93,7 +92,7 @@ async fn a_user_allows_an_app_and_it_gets_tokens_for_that_user() {
 
 #[tokio::test]
 async fn the_php_aliases_work_without_pkce_and_deny_goes_back_with_access_denied() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app
         .app_and_user(&[("image_url", "https://example.com/logo.png")])
         .await;
@@ -131,7 +130,7 @@ async fn the_php_aliases_work_without_pkce_and_deny_goes_back_with_access_denied
 
 #[tokio::test]
 async fn a_bad_client_or_redirect_url_is_an_error_page_never_a_redirect() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app
         .app_and_user(&[("image_url", "https://example.com/logo.png")])
         .await;
@@ -200,7 +199,7 @@ async fn a_bad_client_or_redirect_url_is_an_error_page_never_a_redirect() {
 
 #[tokio::test]
 async fn other_authorization_errors_go_back_to_the_app_with_state() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app
         .app_and_user(&[("image_url", "https://example.com/logo.png")])
         .await;
@@ -261,7 +260,7 @@ async fn other_authorization_errors_go_back_to_the_app_with_state() {
 
 #[tokio::test]
 async fn pkce_is_required_of_every_app_when_configured() {
-    let app = TestApp::spawn_with(&[("APPWARD_REQUIRE_PKCE", "true")]).await;
+    let app = TestServer::spawn_with(&[("APPWARD_REQUIRE_PKCE", "true")]).await;
     let (client, alice) = app
         .app_and_user(&[("image_url", "https://example.com/logo.png")])
         .await;
@@ -275,7 +274,7 @@ async fn pkce_is_required_of_every_app_when_configured() {
 
 #[tokio::test]
 async fn the_token_endpoint_checks_every_part_of_the_code() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app
         .app_and_user(&[("image_url", "https://example.com/logo.png")])
         .await;
@@ -383,7 +382,7 @@ async fn the_token_endpoint_checks_every_part_of_the_code() {
 
 #[tokio::test]
 async fn a_replayed_code_fails_and_revokes_the_tokens_it_gave() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app
         .app_and_user(&[("image_url", "https://example.com/logo.png")])
         .await;
@@ -409,7 +408,7 @@ async fn a_replayed_code_fails_and_revokes_the_tokens_it_gave() {
 
 #[tokio::test]
 async fn a_changed_redirect_url_makes_codes_issued_before_fail() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app
         .app_and_user(&[("image_url", "https://example.com/logo.png")])
         .await;
@@ -444,7 +443,7 @@ async fn a_changed_redirect_url_makes_codes_issued_before_fail() {
 
 #[tokio::test]
 async fn the_consent_answer_must_come_from_the_users_own_page() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app
         .app_and_user(&[("image_url", "https://example.com/logo.png")])
         .await;
@@ -482,7 +481,7 @@ async fn the_consent_answer_must_come_from_the_users_own_page() {
 
 #[tokio::test]
 async fn signing_in_goes_to_next_only_within_the_site() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let next = "/oauth/authorize?client_id=x&state=1";
     // A plain form post is redirected.
     for (given, expected) in [

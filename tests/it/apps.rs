@@ -1,10 +1,9 @@
 //! App Registration (SPEC §2) through the real router, on SQLite and PostgreSQL.
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use appward::server::entities::{account, app as app_row};
-use common::TestApp;
+use common::TestServer;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::Value;
 
@@ -21,7 +20,7 @@ async fn json(response: reqwest::Response) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-async fn stored(app: &TestApp, key: &str) -> app_row::Model {
+async fn stored(app: &TestServer, key: &str) -> app_row::Model {
     app_row::Entity::find()
         .filter(app_row::Column::Key.eq(key))
         .one(&app.db)
@@ -32,7 +31,7 @@ async fn stored(app: &TestApp, key: &str) -> app_row::Model {
 
 #[tokio::test]
 async fn ok_registers_an_app_with_a_key_and_a_secret_it_lists_and_shows() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let created = app.registered_app(&admin, "unified", &[]).await;
     let key = created["app"]["key"].as_str().unwrap();
@@ -68,7 +67,7 @@ async fn ok_registers_an_app_with_a_key_and_a_secret_it_lists_and_shows() {
 
 #[tokio::test]
 async fn the_database_never_holds_a_secret_in_clear() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let mut secrets = Vec::new();
     for _ in 0..3 {
@@ -125,7 +124,7 @@ async fn the_database_never_holds_a_secret_in_clear() {
 #[tokio::test]
 async fn the_secret_key_comes_from_the_environment_when_set() {
     let key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
-    let app = TestApp::spawn_with(&[("APPWARD_SECRET_KEY", key)]).await;
+    let app = TestServer::spawn_with(&[("APPWARD_SECRET_KEY", key)]).await;
     let admin = app.admin().await;
     let created = app.registered_app(&admin, "unified", &[]).await;
     let key_of_app = created["app"]["key"].as_str().unwrap();
@@ -144,7 +143,7 @@ async fn the_secret_key_comes_from_the_environment_when_set() {
 
 #[tokio::test]
 async fn every_bad_field_is_refused_with_its_name_and_nothing_is_stored() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let long_description = "d".repeat(2001);
     let cases = [
@@ -184,7 +183,7 @@ async fn every_bad_field_is_refused_with_its_name_and_nothing_is_stored() {
 
 #[tokio::test]
 async fn idn_links_and_emails_are_stored_normalised_and_shown_in_unicode() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let created = app
         .registered_app(
@@ -220,7 +219,7 @@ async fn idn_links_and_emails_are_stored_normalised_and_shown_in_unicode() {
 
 #[tokio::test]
 async fn editing_saves_every_field_but_the_api_and_the_key() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let created = app.registered_app(&admin, "system", &[]).await;
     let key = created["app"]["key"].as_str().unwrap();
@@ -303,7 +302,7 @@ async fn editing_saves_every_field_but_the_api_and_the_key() {
 
 #[tokio::test]
 async fn regenerate_gives_a_new_secret_and_the_old_one_is_gone() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let created = app.registered_app(&admin, "unified", &[]).await;
     let key = created["app"]["key"].as_str().unwrap();
@@ -324,7 +323,7 @@ async fn regenerate_gives_a_new_secret_and_the_old_one_is_gone() {
 
 #[tokio::test]
 async fn a_removed_apps_key_never_comes_back() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let first = app.registered_app(&admin, "unified", &[]).await;
     let second = app
@@ -390,7 +389,7 @@ async fn a_removed_apps_key_never_comes_back() {
 
 #[tokio::test]
 async fn an_account_manages_the_apps_of_its_scope_and_nothing_else() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let provider_id = app
         .create_account(&admin, "provider", "service_provider", None)
@@ -528,7 +527,7 @@ async fn an_account_manages_the_apps_of_its_scope_and_nothing_else() {
 
 #[tokio::test]
 async fn removing_an_account_turns_its_apps_into_tombstones() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let user_id = app.create_account(&admin, "leaver", "user", None).await;
     let leaver = app.signed_in("leaver", "password-123").await;
@@ -552,7 +551,7 @@ async fn removing_an_account_turns_its_apps_into_tombstones() {
 
 #[tokio::test]
 async fn the_cap_of_1000_apps_holds_when_50_requests_race_at_990() {
-    let app = std::sync::Arc::new(TestApp::spawn().await);
+    let app = std::sync::Arc::new(TestServer::spawn().await);
     let admin = app.admin().await;
     let register_many = |count: usize, concurrency: usize| {
         let app = app.clone();
@@ -619,7 +618,7 @@ async fn the_cap_of_1000_apps_holds_when_50_requests_race_at_990() {
 
 #[tokio::test]
 async fn app_registration_filters_and_sorts_on_the_server_like_apps_management() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     for (name, description) in [
         ("Alpha", "first of the ones that match"),

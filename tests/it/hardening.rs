@@ -1,17 +1,16 @@
 //! Issue 15, "Security hardening": each finding of the hostile review, reproduced through the
 //! real router on a real database (SQLite, or PostgreSQL with `APPWARD_TEST_DATABASE_URL`).
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use appward::server::entities::account;
-use common::TestApp;
+use common::TestServer;
 use common::oauth::{OAuthApp, Pkce, access_token, error_code};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
 /// Regenerate as `admin`; the new secret.
-async fn regenerate(app: &TestApp, admin: &reqwest::Client, client: &OAuthApp) -> OAuthApp {
+async fn regenerate(app: &TestServer, admin: &reqwest::Client, client: &OAuthApp) -> OAuthApp {
     let response = app
         .call(admin, "regenerate_app_secret", &[("key", &client.key)])
         .await;
@@ -26,7 +25,7 @@ async fn regenerate(app: &TestApp, admin: &reqwest::Client, client: &OAuthApp) -
 
 #[tokio::test]
 async fn a_code_issued_before_regenerate_is_refused_with_the_new_secret() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app.app_and_user(&[]).await;
     let admin = app.admin().await;
     let pkce = Pkce::new("before regenerate");
@@ -38,7 +37,7 @@ async fn a_code_issued_before_regenerate_is_refused_with_the_new_secret() {
 
 #[tokio::test]
 async fn de_authorizing_an_app_ends_the_users_pending_codes() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app.app_and_user(&[]).await;
     // Alice allowed the App once (so it is hers to de-authorize), and a second code waits.
     app.user_tokens(&alice, &client).await;
@@ -54,7 +53,7 @@ async fn de_authorizing_an_app_ends_the_users_pending_codes() {
 
 #[tokio::test]
 async fn a_suspended_apps_codes_are_refused_and_work_again_once_enabled() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app.app_and_user(&[]).await;
     let admin = app.admin().await;
     let pkce = Pkce::new("suspended");
@@ -83,7 +82,7 @@ async fn a_suspended_apps_codes_are_refused_and_work_again_once_enabled() {
 
 #[tokio::test]
 async fn no_token_issued_while_regenerating_works_after_regenerate() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let mut client = app.oauth_app(&admin, "unified", &[("trusted", "on")]).await;
     for round in 0..12 {
@@ -114,7 +113,7 @@ async fn no_token_issued_while_regenerating_works_after_regenerate() {
 
 #[tokio::test]
 async fn no_client_credentials_token_issued_while_un_trusting_works_after_it() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let client = app.oauth_app(&admin, "unified", &[("trusted", "on")]).await;
     for round in 0..12 {
@@ -185,7 +184,7 @@ async fn futures_join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Out
 
 #[tokio::test]
 async fn a_page_out_of_range_is_a_400_with_a_message() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let client = app.oauth_app(&admin, "unified", &[]).await;
     let huge = u64::MAX.to_string();
@@ -240,7 +239,7 @@ async fn a_page_out_of_range_is_a_400_with_a_message() {
 
 // Finding 2: the 1000-App cap can be bypassed.
 
-async fn app_count(app: &TestApp, login: &str) -> i32 {
+async fn app_count(app: &TestServer, login: &str) -> i32 {
     account::Entity::find()
         .filter(account::Column::Login.eq(login))
         .one(&app.db)
@@ -252,7 +251,7 @@ async fn app_count(app: &TestApp, login: &str) -> i32 {
 
 #[tokio::test]
 async fn duplicate_keys_in_remove_selected_cannot_move_app_count() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let first = app.oauth_app(&admin, "unified", &[]).await;
     let second = app.oauth_app(&admin, "unified", &[]).await;
@@ -295,7 +294,7 @@ async fn duplicate_keys_in_remove_selected_cannot_move_app_count() {
 
 #[tokio::test]
 async fn the_database_refuses_an_app_count_below_zero_or_above_1000() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     for value in [-1, 1001] {
         let result = app
             .db
@@ -312,7 +311,7 @@ async fn the_database_refuses_an_app_count_below_zero_or_above_1000() {
 
 #[tokio::test]
 async fn an_app_still_gets_tokens_from_its_own_address_while_another_address_fails() {
-    let app = TestApp::spawn_with(&[("APPWARD_TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let app = TestServer::spawn_with(&[("APPWARD_TRUSTED_PROXIES", "127.0.0.1")]).await;
     let admin = app.admin().await;
     let client = app.oauth_app(&admin, "unified", &[("trusted", "on")]).await;
     let from = |address: &'static str, secret: String| {
@@ -342,7 +341,7 @@ async fn an_app_still_gets_tokens_from_its_own_address_while_another_address_fai
 #[tokio::test]
 async fn a_flood_of_random_keys_leaves_the_failure_store_at_its_bound() {
     let (app, state) =
-        TestApp::spawn_with_state(&[("APPWARD_FAILURE_STORE_CAPACITY", "1000")]).await;
+        TestServer::spawn_with_state(&[("APPWARD_FAILURE_STORE_CAPACITY", "1000")]).await;
     let http = reqwest::Client::new();
     let sent = std::sync::atomic::AtomicUsize::new(0);
     let worker = || async {
@@ -373,7 +372,7 @@ async fn a_flood_of_random_keys_leaves_the_failure_store_at_its_bound() {
 
 #[tokio::test]
 async fn fifty_concurrent_wrong_passwords_let_through_no_more_than_the_limit() {
-    let app = TestApp::spawn_with(&[("APPWARD_SIGN_IN_ATTEMPTS", "5")]).await;
+    let app = TestServer::spawn_with(&[("APPWARD_SIGN_IN_ATTEMPTS", "5")]).await;
     let admin = app.admin().await;
     app.create_account(&admin, "alice", "organization", None)
         .await;
@@ -408,7 +407,7 @@ async fn fifty_concurrent_wrong_passwords_let_through_no_more_than_the_limit() {
 
 #[tokio::test]
 async fn a_login_locked_from_one_address_signs_in_from_another() {
-    let app = TestApp::spawn_with(&[
+    let app = TestServer::spawn_with(&[
         ("APPWARD_SIGN_IN_ATTEMPTS", "3"),
         ("APPWARD_TRUSTED_PROXIES", "127.0.0.1"),
     ])
@@ -453,7 +452,7 @@ fn resident_kib(pid: u32) -> (u64, u64) {
 async fn two_hundred_concurrent_sign_ins_stay_within_64_mb_and_are_told_to_retry() {
     // Two hashes at once (the default on this two-core machine, pinned so that the bound
     // holds on any machine).
-    let app = TestApp::spawn_process_with(&[
+    let app = TestServer::spawn_process_with(&[
         ("APPWARD_SIGN_IN_ATTEMPTS", "0"),
         ("APPWARD_PASSWORD_HASHES_AT_ONCE", "2"),
     ])
@@ -506,7 +505,7 @@ async fn two_hundred_concurrent_sign_ins_stay_within_64_mb_and_are_told_to_retry
 
 #[tokio::test]
 async fn the_consent_page_shows_a_look_alike_homepage_in_punycode_with_its_warning() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     // "аррӏе" in Cyrillic letters: reads as "apple".
     let (lookalike, alice) = app
         .app_and_user(&[(
@@ -544,7 +543,7 @@ async fn the_consent_page_shows_a_look_alike_homepage_in_punycode_with_its_warni
 
 #[tokio::test]
 async fn answers_read_with_a_token_are_never_cached() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let client = app.oauth_app(&admin, "unified", &[("trusted", "on")]).await;
     let token = access_token(app.client_credentials(&client).await).await;
@@ -563,7 +562,7 @@ async fn answers_read_with_a_token_are_never_cached() {
 
 #[tokio::test]
 async fn over_https_at_the_root_the_session_cookie_is_host_prefixed() {
-    let app = TestApp::spawn_with(&[("APPWARD_PUBLIC_URL", "https://appward.example")]).await;
+    let app = TestServer::spawn_with(&[("APPWARD_PUBLIC_URL", "https://appward.example")]).await;
     let response = app
         .call(
             &app.client(),
@@ -606,7 +605,7 @@ async fn over_https_at_the_root_the_session_cookie_is_host_prefixed() {
 
 #[tokio::test]
 async fn an_app_of_another_account_answers_as_a_missing_one() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let theirs = app.oauth_app(&admin, "unified", &[]).await.key;
     let missing = "M".repeat(32);

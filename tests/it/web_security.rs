@@ -1,14 +1,13 @@
 //! Security headers on every page and the refusal of cross-site form posts, through the
 //! real router.
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use common::TestServer;
 
 #[tokio::test]
 async fn pages_carry_a_nonce_policy_and_the_common_headers() {
-    let app = TestApp::spawn_with(&[
+    let app = TestServer::spawn_with(&[
         ("APPWARD_FRAME_ANCESTORS", "'self' https://portal.example"),
         ("APPWARD_PUBLIC_URL", "https://apps.example.com"),
     ])
@@ -47,7 +46,7 @@ async fn pages_carry_a_nonce_policy_and_the_common_headers() {
         policy
     );
     // HSTS only when the public URL is https.
-    let plain = TestApp::spawn().await;
+    let plain = TestServer::spawn().await;
     let response = reqwest::get(format!("{}/sign-in", plain.url))
         .await
         .unwrap();
@@ -61,7 +60,7 @@ async fn pages_carry_a_nonce_policy_and_the_common_headers() {
 
 #[tokio::test]
 async fn another_sites_page_cannot_post_to_server_functions_or_the_consent_form() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let form = format!(
         "login=admin&password={}",
         common::ADMIN_PASSWORD.replace('-', "%2D")

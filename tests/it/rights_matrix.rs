@@ -1,11 +1,10 @@
 //! Every server function and every console page, called as each account level, as an account
 //! outside the owner's scope, and signed out: allowed or refused with the right status. One
 //! table per kind. (Finer account rules, such as levels, are in `tests/accounts.rs`.)
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use common::TestServer;
 
 /// Who calls: the Administrator, the provider above the App's owner, the owner (an
 /// Organization), a User below it, a provider outside that branch, and nobody.
@@ -130,7 +129,7 @@ struct Callers {
 }
 
 impl Callers {
-    async fn new(app: &TestApp) -> Self {
+    async fn new(app: &TestServer) -> Self {
         let admin = app.admin().await;
         let provider = app
             .create_account(&admin, "provider", "service_provider", None)
@@ -160,7 +159,7 @@ impl Callers {
 
 #[tokio::test]
 async fn every_server_function_checks_rights_on_the_server() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let callers = Callers::new(&app).await;
     let clients = &callers.clients;
     let owner_client = callers.owner_client();
@@ -286,7 +285,7 @@ async fn every_server_function_checks_rights_on_the_server() {
 /// to the sign-in page.
 #[tokio::test]
 async fn every_console_page_checks_rights_on_the_server() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let callers = Callers::new(&app).await;
     let key = app
         .oauth_app(callers.owner_client(), "unified", &[])

@@ -1,15 +1,14 @@
 //! Sign-in, sign-out and session expiry through the real router.
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use appward::server::entities::session;
-use common::{ADMIN_PASSWORD, TestApp, session_cookie};
+use common::{ADMIN_PASSWORD, TestServer, session_cookie};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
 
 #[tokio::test]
 async fn signing_in_starts_a_session_cookie_the_server_keeps() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let client = app.client();
     let response = app
         .call(
@@ -46,7 +45,7 @@ async fn signing_in_starts_a_session_cookie_the_server_keeps() {
 
 #[tokio::test]
 async fn a_secure_cookie_when_the_public_url_is_https() {
-    let app = TestApp::spawn_with(&[("APPWARD_PUBLIC_URL", "https://apps.example.com")]).await;
+    let app = TestServer::spawn_with(&[("APPWARD_PUBLIC_URL", "https://apps.example.com")]).await;
     let response = app
         .call(
             &app.client(),
@@ -63,7 +62,7 @@ async fn a_secure_cookie_when_the_public_url_is_https() {
 
 #[tokio::test]
 async fn a_wrong_password_and_an_unknown_login_get_the_same_answer() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let client = app.client();
     let wrong = app
         .call(
@@ -94,7 +93,7 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer() {
 
 #[tokio::test]
 async fn signing_out_ends_the_session_on_the_server() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let client = app.client();
     let cookie = app.admin_session_cookie(&client).await;
 
@@ -113,7 +112,7 @@ async fn signing_out_ends_the_session_on_the_server() {
 
 #[tokio::test]
 async fn every_sign_in_gets_a_new_session_id_and_the_old_one_dies() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let client = app.client();
     let first = app.admin_session_cookie(&client).await;
     let second = app.admin_session_cookie(&client).await;
@@ -131,7 +130,7 @@ async fn every_sign_in_gets_a_new_session_id_and_the_old_one_dies() {
 
 #[tokio::test]
 async fn an_idle_session_expires() {
-    let app = TestApp::spawn_with(&[("APPWARD_SESSION_TTL", "1h")]).await;
+    let app = TestServer::spawn_with(&[("APPWARD_SESSION_TTL", "1h")]).await;
     let client = app.admin().await;
     assert_eq!(
         app.call(&client, "current_account", &[]).await.status(),

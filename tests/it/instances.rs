@@ -1,16 +1,15 @@
 //! Two server processes on one database (PostgreSQL in the PostgreSQL run, one SQLite file
 //! otherwise), as behind a load balancer: what is done on one holds on the other at the very
 //! next request (SPEC §4 "at once, on every instance").
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use common::TestServer;
 use common::oauth::{access_token, error_code};
 
 #[tokio::test]
 async fn what_one_instance_does_the_other_enforces_at_once() {
-    let one = TestApp::spawn_process().await;
+    let one = TestServer::spawn_process().await;
     let two = one.another_instance().await;
     // Cookies are not bound to a port: one browser, signed in once, talks to both.
     let admin = one.admin().await;

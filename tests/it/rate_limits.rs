@@ -1,15 +1,14 @@
 //! Repeated failed App authentications and sign-ins are slowed down with 429 and
 //! `Retry-After`, per App and per login and address, with configurable thresholds.
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use common::TestServer;
 use common::oauth::{OAuthApp, error_code};
 
 #[tokio::test]
 async fn failed_app_authentications_are_slowed_down_per_app() {
-    let app = TestApp::spawn_with(&[("APPWARD_CLIENT_AUTH_ATTEMPTS", "3")]).await;
+    let app = TestServer::spawn_with(&[("APPWARD_CLIENT_AUTH_ATTEMPTS", "3")]).await;
     let admin = app.admin().await;
     let target = app.oauth_app(&admin, "unified", &[("trusted", "on")]).await;
     let bystander = app.oauth_app(&admin, "unified", &[("trusted", "on")]).await;
@@ -50,7 +49,7 @@ async fn failed_app_authentications_are_slowed_down_per_app() {
 
 #[tokio::test]
 async fn failed_sign_ins_are_slowed_down_per_login() {
-    let app = TestApp::spawn_with(&[("APPWARD_SIGN_IN_ATTEMPTS", "2")]).await;
+    let app = TestServer::spawn_with(&[("APPWARD_SIGN_IN_ATTEMPTS", "2")]).await;
     let admin = app.admin().await;
     app.create_account(&admin, "alice", "organization", None)
         .await;

@@ -1,11 +1,10 @@
 //! Issue 15: arbitrary query strings and form bodies thrown at every route and every server
 //! function, as a signed-in Administrator and as nobody: never a 5xx, never a reset
 //! connection (a panic in a handler closes it).
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use common::TestServer;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 
@@ -204,7 +203,7 @@ fn arbitrary_queries_and_forms_never_cause_a_server_error() {
         .build()
         .unwrap();
     let (app, admin, anonymous, key) = runtime.block_on(async {
-        let app = TestApp::spawn_with(&[("APPWARD_SIGN_IN_ATTEMPTS", "0")]).await;
+        let app = TestServer::spawn_with(&[("APPWARD_SIGN_IN_ATTEMPTS", "0")]).await;
         let admin = app.admin().await;
         let key = app
             .oauth_app(&admin, "unified", &[("trusted", "on")])

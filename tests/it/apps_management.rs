@@ -1,15 +1,14 @@
 //! The Apps Management table's server functions: what each account sees, sorting, filtering
 //! and paging on the server, and who may remove or de-authorize what. SQLite and PostgreSQL.
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use appward::server::entities::{app as app_entity, token_grant};
-use common::TestApp;
+use common::TestServer;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;
 
-async fn managed(app: &TestApp, user: &reqwest::Client, extra: &[(&str, &str)]) -> Value {
+async fn managed(app: &TestServer, user: &reqwest::Client, extra: &[(&str, &str)]) -> Value {
     let mut form = vec![("api", "unified")];
     form.extend_from_slice(extra);
     let response = app.call(user, "list_managed_apps", &form).await;
@@ -28,7 +27,7 @@ fn names(page: &Value) -> Vec<&str> {
 
 #[tokio::test]
 async fn each_account_sees_its_scope_and_the_apps_it_authorized() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let provider = app
         .create_account(&admin, "provider", "service_provider", None)
@@ -98,7 +97,7 @@ async fn each_account_sees_its_scope_and_the_apps_it_authorized() {
 
 #[tokio::test]
 async fn sorting_filtering_and_paging_happen_on_the_server() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     app.create_account(&admin, "alice", "organization", None)
         .await;
@@ -177,7 +176,7 @@ async fn sorting_filtering_and_paging_happen_on_the_server() {
 
 #[tokio::test]
 async fn remove_selected_removes_in_scope_and_deauthorizes_the_rest() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     app.create_account(&admin, "alice", "organization", None)
         .await;

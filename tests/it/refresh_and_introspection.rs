@@ -1,11 +1,10 @@
 //! Rotating refresh tokens and RFC 7662 introspection, through the real router on SQLite and
 //! PostgreSQL.
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use appward::server::entities::token_grant;
-use common::TestApp;
+use common::TestServer;
 use common::oauth::{OAuthApp, access_token, error_code};
 use sea_orm::EntityTrait;
 use sea_orm::sea_query::Expr;
@@ -17,7 +16,7 @@ fn field<'a>(tokens: &'a Value, name: &str) -> &'a str {
 
 #[tokio::test]
 async fn a_refresh_token_works_once_and_a_replay_revokes_the_grant() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app.app_and_user(&[]).await;
     let first = app.user_tokens(&alice, &client).await;
 
@@ -44,7 +43,7 @@ async fn a_refresh_token_works_once_and_a_replay_revokes_the_grant() {
 
 #[tokio::test]
 async fn refresh_tokens_are_bound_to_their_app_and_expire() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app.app_and_user(&[]).await;
     let admin = app.admin().await;
     let other = app.oauth_app(&admin, "unified", &[]).await;
@@ -85,7 +84,7 @@ async fn refresh_tokens_are_bound_to_their_app_and_expire() {
 
 #[tokio::test]
 async fn lifetimes_come_from_the_configuration() {
-    let app = TestApp::spawn_with(&[
+    let app = TestServer::spawn_with(&[
         ("APPWARD_ACCESS_TOKEN_TTL", "5m"),
         ("APPWARD_REFRESH_TOKEN_TTL", "2d"),
     ])
@@ -107,7 +106,7 @@ async fn lifetimes_come_from_the_configuration() {
 
 #[tokio::test]
 async fn an_app_introspects_its_own_tokens_only() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app.app_and_user(&[]).await;
     let admin = app.admin().await;
     let other = app.oauth_app(&admin, "unified", &[("trusted", "on")]).await;
@@ -160,7 +159,7 @@ async fn an_app_introspects_its_own_tokens_only() {
 #[tokio::test]
 async fn retired_refresh_tokens_are_forgotten_once_they_would_have_expired() {
     use appward::server::entities::retired_refresh;
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app.app_and_user(&[]).await;
     let first = app.user_tokens(&alice, &client).await;
     let second: Value = app

@@ -1,22 +1,21 @@
 //! Client credentials at `/oauth/token`, the UnifiedAPI `/uapi/v1/me`, and what Regenerate,
 //! un-trusting and removal do to tokens, through the real router on SQLite and PostgreSQL.
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use appward::server::entities::token_grant;
-use common::TestApp;
+use common::TestServer;
 use common::oauth::{OAuthApp, access_token, error_code};
 use sea_orm::EntityTrait;
 use serde_json::Value;
 
-async fn trusted_app(app: &TestApp, client: &reqwest::Client, api: &str) -> OAuthApp {
+async fn trusted_app(app: &TestServer, client: &reqwest::Client, api: &str) -> OAuthApp {
     app.oauth_app(client, api, &[("trusted", "on")]).await
 }
 
 #[tokio::test]
 async fn a_trusted_app_gets_a_token_that_acts_for_its_owner() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     app.create_account(&admin, "owner", "organization", None)
         .await;
@@ -73,7 +72,7 @@ async fn a_trusted_app_gets_a_token_that_acts_for_its_owner() {
 
 #[tokio::test]
 async fn voipnows_sample_client_bytes_get_a_token() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let registered = trusted_app(&app, &admin, "unified").await;
     let body = format!(
@@ -99,7 +98,7 @@ async fn voipnows_sample_client_bytes_get_a_token() {
 
 #[tokio::test]
 async fn token_requests_are_refused_as_rfc_6749_says() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let trusted = trusted_app(&app, &admin, "unified").await;
     let untrusted = app.registered_app(&admin, "unified", &[]).await;
@@ -203,7 +202,7 @@ async fn token_requests_are_refused_as_rfc_6749_says() {
 
 #[tokio::test]
 async fn the_uapi_refuses_bad_tokens_with_access_denied() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let system = trusted_app(&app, &admin, "system").await;
     let system_token = access_token(app.client_credentials(&system).await).await;
@@ -230,7 +229,7 @@ async fn the_uapi_refuses_bad_tokens_with_access_denied() {
 
 #[tokio::test]
 async fn regenerate_kills_the_old_secret_and_every_token_at_once() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let registered = trusted_app(&app, &admin, "unified").await;
     let first = access_token(app.client_credentials(&registered).await).await;
@@ -263,7 +262,7 @@ async fn regenerate_kills_the_old_secret_and_every_token_at_once() {
 
 #[tokio::test]
 async fn untrusting_revokes_client_credentials_tokens_and_refuses_new_ones() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let registered = trusted_app(&app, &admin, "unified").await;
     let token = access_token(app.client_credentials(&registered).await).await;
@@ -277,7 +276,7 @@ async fn untrusting_revokes_client_credentials_tokens_and_refuses_new_ones() {
 
 #[tokio::test]
 async fn removing_an_app_kills_its_tokens_and_its_key() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let registered = trusted_app(&app, &admin, "unified").await;
     let token = access_token(app.client_credentials(&registered).await).await;
@@ -293,7 +292,7 @@ async fn removing_an_app_kills_its_tokens_and_its_key() {
 
 #[tokio::test]
 async fn an_app_revokes_its_own_tokens_only() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let owner = trusted_app(&app, &admin, "unified").await;
     let stranger = trusted_app(&app, &admin, "unified").await;
@@ -335,7 +334,7 @@ async fn an_app_revokes_its_own_tokens_only() {
 
 #[tokio::test]
 async fn the_metadata_names_the_public_url_as_issuer() {
-    let app = TestApp::spawn_with(&[("APPWARD_PUBLIC_URL", "https://apps.example.com/")]).await;
+    let app = TestServer::spawn_with(&[("APPWARD_PUBLIC_URL", "https://apps.example.com/")]).await;
     let metadata = app.metadata().await;
     assert_eq!(metadata["issuer"], "https://apps.example.com");
     assert_eq!(

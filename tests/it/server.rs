@@ -1,13 +1,12 @@
 //! The server as a whole: health check, body limit, pages and their statuses.
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use common::TestServer;
 
 #[tokio::test]
 async fn healthz_answers_when_the_database_does() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let response = reqwest::get(format!("{}/healthz", app.url)).await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.text().await.unwrap(), "ok");
@@ -15,7 +14,7 @@ async fn healthz_answers_when_the_database_does() {
 
 #[tokio::test]
 async fn livez_answers_and_carries_the_common_headers() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let response = reqwest::get(format!("{}/livez", app.url)).await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
@@ -24,7 +23,7 @@ async fn livez_answers_and_carries_the_common_headers() {
 
 #[tokio::test]
 async fn an_oversized_body_is_refused_with_413() {
-    let app = TestApp::spawn_with(&[("APPWARD_MAX_BODY_BYTES", "1024")]).await;
+    let app = TestServer::spawn_with(&[("APPWARD_MAX_BODY_BYTES", "1024")]).await;
     let body = format!("login=admin&password={}", "x".repeat(4096));
     let response = reqwest::Client::new()
         .post(format!("{}/api/sign_in", app.url))
@@ -38,7 +37,7 @@ async fn an_oversized_body_is_refused_with_413() {
 
 #[tokio::test]
 async fn pages_need_a_session_and_render_for_one() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let anonymous = app.client();
     let response = anonymous
         .get(format!("{}/", app.url))
@@ -88,7 +87,7 @@ async fn pages_need_a_session_and_render_for_one() {
 
 #[tokio::test]
 async fn the_first_start_creates_the_administrator_once() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     use appward::server::entities::account;
     use sea_orm::{EntityTrait, PaginatorTrait};
     assert_eq!(account::Entity::find().count(&app.db).await.unwrap(), 1);

@@ -1,10 +1,9 @@
 //! Single use under a race: 50 simultaneous exchanges of one code, and 50 simultaneous
 //! refreshes of one refresh token. SQLite and PostgreSQL.
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use common::TestServer;
 use common::oauth::Pkce;
 use serde_json::Value;
 
@@ -12,7 +11,7 @@ const RACERS: usize = 50;
 
 /// Posts `body` to the token endpoint from 50 tasks at once; returns the statuses and the
 /// access tokens of the answers that succeeded.
-async fn race(app: &TestApp, body: String) -> (Vec<u16>, Vec<String>) {
+async fn race(app: &TestServer, body: String) -> (Vec<u16>, Vec<String>) {
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..RACERS {
         let (url, body) = (format!("{}/oauth/token", app.url), body.clone());
@@ -40,7 +39,7 @@ async fn race(app: &TestApp, body: String) -> (Vec<u16>, Vec<String>) {
 
 #[tokio::test]
 async fn a_code_exchanged_by_50_requests_at_once_gives_tokens_once() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app.app_and_user(&[]).await;
     let pkce = Pkce::new("race");
     let code = app.code(&alice, &client, Some(&pkce)).await;
@@ -69,7 +68,7 @@ async fn a_code_exchanged_by_50_requests_at_once_gives_tokens_once() {
 
 #[tokio::test]
 async fn a_refresh_token_used_by_50_requests_at_once_rotates_at_most_once() {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let (client, alice) = app.app_and_user(&[]).await;
     let tokens = app.user_tokens(&alice, &client).await;
     let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();

@@ -1,10 +1,9 @@
 //! The server binary killed with SIGKILL while it issues tokens: every token it answered with
 //! 200 still works after a restart, and the database passes an integrity check.
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use common::TestServer;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,7 +14,7 @@ const TOKENS_BEFORE_KILL: usize = 300;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn tokens_answered_before_a_sigkill_survive_it() {
-    let mut app = TestApp::spawn_process().await;
+    let mut app = TestServer::spawn_process().await;
     let admin = app.admin().await;
     let trusted = app.oauth_app(&admin, "unified", &[("trusted", "on")]).await;
     let body = format!(

@@ -1,17 +1,16 @@
 //! What the server binary logs, even at `debug`, never holds a password, an App secret, an
 //! access or refresh token, or an authorization code, wherever they travelled: bodies,
 //! headers, query strings, redirects.
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::oauth::{Pkce, access_token};
-use common::{ADMIN_PASSWORD, TestApp};
+use common::{ADMIN_PASSWORD, TestServer};
 use serde_json::Value;
 
 #[tokio::test]
 async fn no_secret_reaches_the_log() {
-    let app = TestApp::spawn_process_with(&[("RUST_LOG", "debug")]).await;
+    let app = TestServer::spawn_process_with(&[("RUST_LOG", "debug")]).await;
     let admin = app.admin().await;
     let trusted = app.oauth_app(&admin, "unified", &[("trusted", "on")]).await;
 

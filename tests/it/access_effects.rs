@@ -1,17 +1,16 @@
 //! SPEC §4, cell by cell: what removing grants, suspending (and enabling), regenerating the
 //! secret and removing the App do to new and existing tokens at every endpoint. Through the
 //! real router on SQLite and PostgreSQL.
-#![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use common::TestServer;
 use common::oauth::{OAuthApp, access_token, error_code, param, redirect_query};
 use serde_json::Value;
 
 /// A trusted App registered by the Administrator, used by two users and by itself.
 struct Scene {
-    app: TestApp,
+    app: TestServer,
     admin: reqwest::Client,
     alice: reqwest::Client,
     bob: reqwest::Client,
@@ -19,7 +18,7 @@ struct Scene {
 }
 
 async fn scene(api: &str) -> Scene {
-    let app = TestApp::spawn().await;
+    let app = TestServer::spawn().await;
     let admin = app.admin().await;
     let client = app.oauth_app(&admin, api, &[("trusted", "on")]).await;
     for login in ["alice", "bob"] {
@@ -41,7 +40,7 @@ fn field(tokens: &Value, name: &str) -> String {
     tokens[name].as_str().unwrap().to_owned()
 }
 
-async fn token_list(app: &TestApp, user: &reqwest::Client, key: &str) -> Value {
+async fn token_list(app: &TestServer, user: &reqwest::Client, key: &str) -> Value {
     let response = app
         .call(user, "list_access_tokens", &[("key", key), ("page", "0")])
         .await;
@@ -49,7 +48,7 @@ async fn token_list(app: &TestApp, user: &reqwest::Client, key: &str) -> Value {
     response.json().await.unwrap()
 }
 
-async fn set_status(app: &TestApp, user: &reqwest::Client, key: &str, suspended: bool) -> u16 {
+async fn set_status(app: &TestServer, user: &reqwest::Client, key: &str, suspended: bool) -> u16 {
     app.call(
         user,
         "set_app_status",

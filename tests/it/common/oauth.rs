@@ -5,7 +5,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::TestApp;
+use super::TestServer;
 
 /// The User-Agent every App request of the tests sends.
 pub const APP_USER_AGENT: &str = "appward-tests/1.0";
@@ -42,7 +42,7 @@ impl Pkce {
     }
 }
 
-impl TestApp {
+impl TestServer {
     /// Registers an App as `client` under `api`, with the seed form and `overrides`.
     pub async fn oauth_app(
         &self,

@@ -1,0 +1,26 @@
+//! The integration tests: one binary, a module per area, each driving the real router on a
+//! real SQLite file (or PostgreSQL when `APPWARD_TEST_DATABASE_URL` names a server).
+#![cfg(feature = "ssr")]
+
+mod common;
+
+mod access_effects;
+mod accounts;
+mod apps;
+mod apps_management;
+mod authorization_code;
+mod client_credentials;
+mod concurrency;
+mod crash;
+mod hardening;
+mod hostile_input;
+mod hostile_params;
+mod instances;
+mod logs;
+mod rate_limits;
+mod refresh_and_introspection;
+mod rights_matrix;
+mod server;
+mod session;
+mod soap;
+mod web_security;
