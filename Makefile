@@ -83,6 +83,7 @@ endif
 
 fmt-check:
 	cargo fmt --all -- --check
+	python3 tools/check_module_cycles.py
 
 clippy:
 	cargo clippy --all-targets --features ssr -- -D warnings

@@ -14,6 +14,8 @@ pub mod session;
 pub mod shell;
 
 #[cfg(feature = "ssr")]
+pub mod infra;
+#[cfg(feature = "ssr")]
 pub mod oauth;
 #[cfg(feature = "ssr")]
 pub mod resources;

@@ -3,12 +3,12 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::{AccessTokenPage, AccessTokenRow, PAGE_SIZE};
+use super::model::{AccessTokenPage, AccessTokenRow, PAGE_SIZE};
 use crate::apps::{self, service::Standing};
 use crate::error::ConsoleError;
+use crate::infra::entities::{app, token_grant};
+use crate::infra::{ServerState, now, utc_rfc3339};
 use crate::oauth::grants;
-use crate::server::entities::{app, token_grant};
-use crate::server::{ServerState, now, utc_rfc3339};
 use crate::session::service::Caller;
 
 /// The most grants one request may name.

@@ -1,82 +1,14 @@
-//! Server functions of the Accounts page, and the types they share with the browser.
+//! Server functions of the Accounts page; the types they share with the browser are in `model`.
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::domain::{AccountLevel, AccountName, FieldError, Login, Password};
 use crate::error::ConsoleError;
 
-/// One account in the Accounts table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccountRow {
-    /// Its id.
-    pub id: i64,
-    /// Its login name.
-    pub login: String,
-    /// Its display name.
-    pub name: String,
-    /// Its level.
-    pub level: AccountLevel,
-    /// Its parent's login name (none for the Administrator).
-    pub parent_login: Option<String>,
-    /// Its parent's id.
-    pub parent_id: Option<i64>,
-}
-
-/// A new account, as typed into the form.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NewAccountForm {
-    /// Login name.
-    pub login: String,
-    /// Display name.
-    pub name: String,
-    /// Password.
-    pub password: String,
-    /// Level (`service_provider`, `organization`, `user`).
-    pub level: String,
-    /// The parent's id; empty means the creating account itself.
-    #[serde(default)]
-    pub parent: String,
-}
-
-/// A new account, validated.
-#[derive(Debug, Clone)]
-pub struct NewAccount {
-    /// Login name.
-    pub login: Login,
-    /// Display name.
-    pub name: AccountName,
-    /// Password, not yet hashed.
-    pub password: Password,
-    /// Level.
-    pub level: AccountLevel,
-    /// The parent's id; none means the creating account itself.
-    pub parent: Option<i64>,
-}
-
-impl TryFrom<&NewAccountForm> for NewAccount {
-    type Error = FieldError;
-
-    fn try_from(form: &NewAccountForm) -> Result<Self, Self::Error> {
-        Ok(Self {
-            login: Login::parse(&form.login)?,
-            name: AccountName::parse(&form.name)?,
-            password: Password::parse(&form.password)?,
-            level: AccountLevel::parse(&form.level)?,
-            parent: match form.parent.trim() {
-                "" => None,
-                id => Some(
-                    id.parse()
-                        .map_err(|_| FieldError::new("parent", "Choose a parent account."))?,
-                ),
-            },
-        })
-    }
-}
+use super::model::*;
 
 /// Every account in the signed-in account's scope.
 #[server(prefix = "/api", endpoint = "list_accounts")]
 pub async fn list_accounts() -> Result<Vec<AccountRow>, ConsoleError> {
-    let state = crate::server::state()?;
+    let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;
     service::list(&state, &caller).await
 }
@@ -84,7 +16,7 @@ pub async fn list_accounts() -> Result<Vec<AccountRow>, ConsoleError> {
 /// Creates an account below the signed-in one (SPEC §1).
 #[server(prefix = "/api", endpoint = "create_account")]
 pub async fn create_account(form: NewAccountForm) -> Result<AccountRow, ConsoleError> {
-    let state = crate::server::state()?;
+    let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;
     let new = NewAccount::try_from(&form)?;
     service::create(&state, &caller, new).await
@@ -93,7 +25,7 @@ pub async fn create_account(form: NewAccountForm) -> Result<AccountRow, ConsoleE
 /// Removes an account in the signed-in account's scope that has no accounts below it.
 #[server(prefix = "/api", endpoint = "remove_account")]
 pub async fn remove_account(id: i64) -> Result<(), ConsoleError> {
-    let state = crate::server::state()?;
+    let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;
     service::remove(&state, &caller, id).await
 }

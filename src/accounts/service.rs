@@ -5,11 +5,12 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 
-use super::{AccountRow, NewAccount, ScopePath};
+use super::ScopePath;
+use super::model::{AccountRow, NewAccount};
 use crate::domain::AccountLevel;
 use crate::error::ConsoleError;
-use crate::server::entities::account;
-use crate::server::{ServerState, crypto, now};
+use crate::infra::entities::account;
+use crate::infra::{ServerState, crypto, now};
 use crate::session::service::Caller;
 
 /// The most accounts the Accounts page lists at once.

@@ -5,12 +5,12 @@ use sea_orm::{
     ColumnTrait, Condition, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
 };
 
-use super::{AppPage, AppRow, PAGE_SIZE, RegisteredSort};
+use super::model::{AppPage, AppRow, PAGE_SIZE, RegisteredSort};
 use crate::apps_management::MAX_FILTER_LENGTH;
 use crate::domain::{ApiKind, Homepage};
 use crate::error::ConsoleError;
-use crate::server::entities::{account, app};
-use crate::server::{ServerState, utc_rfc3339};
+use crate::infra::entities::{account, app};
+use crate::infra::{ServerState, utc_rfc3339};
 use crate::session::service::Caller;
 
 /// What the table asks for.

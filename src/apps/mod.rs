@@ -3,7 +3,9 @@
 mod api;
 #[cfg(feature = "ssr")]
 pub(crate) mod listing;
+mod model;
 #[cfg(feature = "ssr")]
 pub mod service;
 
 pub use api::*;
+pub use model::*;

@@ -5,14 +5,14 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::{AppDetails, MAX_APPS_PER_ACCOUNT, MAX_REMOVED_AT_ONCE, RegisteredApp};
+use super::model::{AppDetails, MAX_APPS_PER_ACCOUNT, MAX_REMOVED_AT_ONCE, RegisteredApp};
 use crate::domain::{
     AdminEmail, ApiKind, AppFields, AppForm, AppKey, Homepage, ImageUrl, RedirectUrl,
 };
 use crate::error::ConsoleError;
+use crate::infra::entities::{account, app};
+use crate::infra::{ServerState, crypto, now, utc_rfc3339};
 use crate::oauth::{code_grant, grants};
-use crate::server::entities::{account, app};
-use crate::server::{ServerState, crypto, now, utc_rfc3339};
 use crate::session::service::Caller;
 
 /// Registers an App for the caller, within the cap of 1000 live Apps per account.

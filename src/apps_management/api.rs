@@ -1,93 +1,9 @@
-//! Server functions of the Apps Management tab, and the types they share with the browser.
+//! Server functions of the Apps Management tab; the types they share with the browser are in `model`.
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::error::ConsoleError;
 
-/// How many Apps one page of the table shows.
-pub const PAGE_SIZE: u64 = 50;
-/// The longest filter text accepted.
-pub const MAX_FILTER_LENGTH: usize = 100;
-
-/// The column the table is sorted by.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum ManagedSort {
-    /// S: enabled first (suspended last when ascending).
-    Status,
-    /// App: the name.
-    #[default]
-    App,
-    /// Description.
-    Description,
-    /// Access Tokens: the caller's live grants.
-    AccessTokens,
-    /// Configured: when the App was last saved.
-    Configured,
-}
-
-impl crate::apps::SortColumn for ManagedSort {
-    const ALL: &'static [Self] = &[
-        Self::Status,
-        Self::App,
-        Self::Description,
-        Self::AccessTokens,
-        Self::Configured,
-    ];
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Status => "status",
-            Self::App => "app",
-            Self::Description => "description",
-            Self::AccessTokens => "access_tokens",
-            Self::Configured => "configured",
-        }
-    }
-}
-
-/// One App in the Apps Management table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ManagedAppRow {
-    /// App ID/key.
-    pub key: String,
-    /// App: its name.
-    pub name: String,
-    /// Description.
-    pub description: String,
-    /// The homepage as shown (Unicode host).
-    pub homepage: String,
-    /// The homepage as a link.
-    pub homepage_href: String,
-    /// S: whether it is suspended.
-    pub suspended: bool,
-    /// Whether the App is in the caller's scope (may be edited, suspended and removed);
-    /// otherwise it is listed because it holds the caller's authorization.
-    pub manageable: bool,
-    /// Access Tokens: the caller's live grants of the App.
-    pub access_tokens: u64,
-    /// Configured: when the App was last saved, RFC 3339 UTC.
-    pub updated_at: String,
-}
-
-/// One page of the table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ManagedAppPage {
-    /// The Apps of this page.
-    pub rows: Vec<ManagedAppRow>,
-    /// How many Apps match in all.
-    pub total: u64,
-    /// This page's number, from 0.
-    pub page: u64,
-}
-
-/// What Remove Selected did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RemovedManagedApps {
-    /// Apps in scope, removed.
-    pub removed: u64,
-    /// Apps outside the scope, de-authorized for the caller (their grants removed).
-    pub deauthorized: u64,
-}
+use super::model::*;
 
 /// One page of the Apps of `api` the caller manages or has authorized, sorted by `sort`
 /// and filtered by `filter` (in the name or description), all on the server.
@@ -99,7 +15,7 @@ pub async fn list_managed_apps(
     #[server(default)] descending: bool,
     #[server(default)] filter: String,
 ) -> Result<ManagedAppPage, ConsoleError> {
-    let state = crate::server::state()?;
+    let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;
     let api = crate::domain::ApiKind::parse(&api)?;
     let listing = service::Listing {
@@ -117,7 +33,7 @@ pub async fn list_managed_apps(
 /// refuses the whole request.
 #[server(prefix = "/api", endpoint = "remove_managed_apps")]
 pub async fn remove_managed_apps(keys: Vec<String>) -> Result<RemovedManagedApps, ConsoleError> {
-    let state = crate::server::state()?;
+    let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;
     service::remove(&state, &caller, &keys).await
 }

@@ -5,15 +5,15 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, RelationTrait, TransactionTrait,
 };
 
-use super::{ManagedAppPage, ManagedAppRow, ManagedSort, PAGE_SIZE, RemovedManagedApps};
+use super::model::{ManagedAppPage, ManagedAppRow, ManagedSort, PAGE_SIZE, RemovedManagedApps};
 use crate::accounts::ScopePath;
 use crate::apps;
 use crate::apps::listing::lower;
 use crate::domain::{ApiKind, Homepage};
 use crate::error::ConsoleError;
+use crate::infra::entities::{account, app, token_grant};
+use crate::infra::{ServerState, now, utc_rfc3339};
 use crate::oauth::{code_grant, grants};
-use crate::server::entities::{account, app, token_grant};
-use crate::server::{ServerState, now, utc_rfc3339};
 use crate::session::service::Caller;
 
 /// What the table asks for.

@@ -17,8 +17,8 @@ use super::consent_page::{self, ConsentView};
 use super::{OAuthError, params, pkce};
 use crate::domain::{AppKey, RedirectUrl};
 use crate::error::ConsoleError;
-use crate::server::entities::app;
-use crate::server::{ServerState, crypto};
+use crate::infra::entities::app;
+use crate::infra::{ServerState, crypto};
 use crate::session::service::{self as session, Caller};
 
 /// The purpose bound into the consent form's token.

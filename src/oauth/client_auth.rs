@@ -7,10 +7,11 @@ use percent_encoding::percent_decode_str;
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
 use std::collections::HashMap;
 
-use super::{OAuthError, RequestMeta};
+use super::OAuthError;
 use crate::domain::AppKey;
-use crate::server::entities::app;
-use crate::server::{ServerState, crypto};
+use crate::infra::RequestMeta;
+use crate::infra::entities::app;
+use crate::infra::{ServerState, crypto};
 
 /// The App that authenticated: what the token endpoints need of it, and nothing more (every
 /// column read is a copy, on the hottest path of all).

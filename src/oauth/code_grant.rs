@@ -6,11 +6,12 @@ use std::collections::HashMap;
 
 use super::client_auth::AuthenticatedApp;
 use super::grants::{self, IssuedTokens, NewGrant};
-use super::{OAuthError, RequestMeta, pkce};
+use super::{OAuthError, pkce};
 use crate::domain::RedirectUrl;
 use crate::error::ConsoleError;
-use crate::server::entities::{app, authorization_code};
-use crate::server::{ServerState, crypto, now};
+use crate::infra::RequestMeta;
+use crate::infra::entities::{app, authorization_code};
+use crate::infra::{ServerState, crypto, now};
 
 /// How long a code may wait to be exchanged (seconds).
 pub const CODE_LIFETIME: i64 = 600;

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::domain::{ApiKind, Homepage, RedirectUrl, idn};
-use crate::server::entities::{account, app};
+use crate::infra::entities::{account, app};
 
 /// What the consent page shows and carries.
 #[derive(Debug, Clone, Copy)]

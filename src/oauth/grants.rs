@@ -7,12 +7,12 @@ use sea_orm::{
     JoinType, PaginatorTrait, QueryFilter, QuerySelect, RelationTrait, Set,
 };
 
-use super::RequestMeta;
 use super::client_auth::AuthenticatedApp;
 use crate::domain::ApiKind;
 use crate::error::ConsoleError;
-use crate::server::entities::{account, app, retired_refresh, token_grant};
-use crate::server::{Config, ServerState, crypto, now};
+use crate::infra::RequestMeta;
+use crate::infra::entities::{account, app, retired_refresh, token_grant};
+use crate::infra::{Config, ServerState, crypto, now};
 
 /// The kind of grant issued through the authorization code flow.
 pub const AUTHORIZATION_CODE: &str = "authorization_code";

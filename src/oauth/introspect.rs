@@ -10,10 +10,11 @@ use sea_orm::{
 };
 use serde_json::{Value, json};
 
-use super::{OAuthError, RequestMeta, client_auth, grants, params};
+use super::{OAuthError, client_auth, grants, params};
 use crate::domain::ApiKind;
-use crate::server::entities::{account, token_grant};
-use crate::server::{ServerState, crypto, now};
+use crate::infra::RequestMeta;
+use crate::infra::entities::{account, token_grant};
+use crate::infra::{ServerState, crypto, now};
 
 /// `{active: true, …}` for a live access or refresh token of the calling App; `{active:
 /// false}` for anything else: unknown, expired, another App's, or the App is suspended.

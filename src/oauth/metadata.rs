@@ -3,7 +3,7 @@ use axum::Json;
 use axum::extract::State;
 use serde_json::{Value, json};
 
-use crate::server::ServerState;
+use crate::infra::ServerState;
 
 /// What Appward's authorization server offers, with `APPWARD_PUBLIC_URL` as the issuer.
 pub async fn metadata(State(state): State<ServerState>) -> Json<Value> {

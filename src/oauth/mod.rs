@@ -8,21 +8,20 @@ mod error;
 pub mod grants;
 mod introspect;
 mod metadata;
+mod no_store;
 mod params;
 mod pkce;
 mod refresh_grant;
-mod request_meta;
 mod revoke;
 mod token;
 
 pub use error::OAuthError;
-pub use request_meta::RequestMeta;
+pub use no_store::no_store;
 
 use axum::Router;
-use axum::http::{HeaderMap, HeaderValue, header};
 use axum::routing::{get, post};
 
-use crate::server::ServerState;
+use crate::infra::ServerState;
 
 /// `/oauth/authorize` and `/oauth/token` (each with its VoipNow `.php` alias),
 /// `/oauth/revoke`, `/oauth/introspect`, and the RFC 8414 metadata.
@@ -44,11 +43,4 @@ pub fn routes() -> Router<ServerState> {
             "/.well-known/oauth-authorization-server",
             get(metadata::metadata),
         )
-}
-
-/// Marks a response that carries tokens, codes or their facts as never to be cached
-/// (RFC 6749 §5.1): `Cache-Control: no-store` and, for HTTP/1.0 caches, `Pragma: no-cache`.
-pub fn no_store(headers: &mut HeaderMap) {
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
 }

@@ -19,7 +19,7 @@ pub fn verifier_matches(verifier: &str, challenge: &str) -> bool {
         && verifier
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
-    shaped && crate::server::crypto::secrets_match(&s256(verifier), challenge)
+    shaped && crate::infra::crypto::secrets_match(&s256(verifier), challenge)
 }
 
 fn s256(verifier: &str) -> String {

@@ -7,8 +7,8 @@ use super::OAuthError;
 use super::client_auth::AuthenticatedApp;
 use super::grants::{self, IssuedTokens};
 use crate::error::ConsoleError;
-use crate::server::entities::{retired_refresh, token_grant};
-use crate::server::{ServerState, crypto, now};
+use crate::infra::entities::{retired_refresh, token_grant};
+use crate::infra::{ServerState, crypto, now};
 
 const REPLAYED: &str = "The refresh token was already used; the grant is revoked.";
 

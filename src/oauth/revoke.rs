@@ -5,9 +5,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
-use super::{OAuthError, RequestMeta, client_auth, params};
-use crate::server::entities::token_grant;
-use crate::server::{ServerState, crypto};
+use super::{OAuthError, client_auth, params};
+use crate::infra::RequestMeta;
+use crate::infra::entities::token_grant;
+use crate::infra::{ServerState, crypto};
 
 /// Revokes the grant holding `token` (access or refresh) when it is the App's own; answers
 /// 200 whether or not the token was known, as RFC 7009 §2.2 asks.

@@ -7,8 +7,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use super::grants::{self, IssuedTokens};
-use super::{OAuthError, RequestMeta, client_auth, code_grant, params, refresh_grant};
-use crate::server::ServerState;
+use super::{OAuthError, client_auth, code_grant, params, refresh_grant};
+use crate::infra::RequestMeta;
+use crate::infra::ServerState;
 
 /// The grant type that rotates a refresh token.
 const REFRESH_TOKEN: &str = "refresh_token";

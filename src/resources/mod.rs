@@ -5,7 +5,7 @@ mod uapi;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::server::ServerState;
+use crate::infra::ServerState;
 
 /// UnifiedAPI `GET /uapi/v1/me`; SystemAPI SOAP at `/soap2/` and `/soap2/<agent>.php`.
 pub fn routes() -> Router<ServerState> {

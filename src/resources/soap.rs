@@ -15,8 +15,8 @@ use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
 use crate::domain::{AccountLevel, ApiKind};
+use crate::infra::{ServerState, utc_rfc3339};
 use crate::oauth::grants::{self, TokenHolder, TokenRefusal};
-use crate::server::{ServerState, utc_rfc3339};
 
 /// The SOAP 1.1 envelope namespace.
 const ENVELOPE_NS: &str = "http://schemas.xmlsoap.org/soap/envelope/";

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::domain::{AccountLevel, ApiKind};
+use crate::infra::{ServerState, utc_rfc3339};
 use crate::oauth::grants::{self, TokenRefusal};
-use crate::server::{ServerState, utc_rfc3339};
 
 /// The query of a UnifiedAPI call: VoipNow's clients may send the token here.
 #[derive(Debug, Default, Deserialize)]

@@ -4,10 +4,10 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::config::Config;
-use super::crypto;
-use super::entities::account;
 use crate::domain::AccountLevel;
+use crate::infra::config::Config;
+use crate::infra::crypto;
+use crate::infra::entities::account;
 
 /// Creates the Administrator `admin` unless an Administrator exists. Its password comes
 /// from `APPWARD_ADMIN_PASSWORD`, or is generated and printed once to the log.
@@ -39,7 +39,7 @@ pub async fn ensure_administrator(
                     parent_id: Set(None),
                     scope_path: Set(String::new()),
                     password_hash: Set(hash),
-                    created_at: Set(super::now()),
+                    created_at: Set(crate::infra::now()),
                     ..Default::default()
                 }
                 .insert(txn)

@@ -1,39 +1,15 @@
-//! Everything that runs only on the server: configuration, database, router, services.
-pub mod config;
-pub mod crypto;
-pub mod db;
-pub mod entities;
-pub mod failure_limit;
+//! The composition root: start-up and the router, which know every feature. Features
+//! and the infrastructure they use (`crate::infra`) sit below it and never name it.
 mod first_start;
 mod router;
-pub mod secret_box;
-mod state;
 pub mod web_security;
 
-pub use config::Config;
 pub use router::router;
-pub use state::{ServerState, state};
 
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
-use crate::error::ConsoleError;
-
-impl From<sea_orm::DbErr> for ConsoleError {
-    fn from(error: sea_orm::DbErr) -> Self {
-        tracing::error!(%error, "database error");
-        ConsoleError::Internal
-    }
-}
-
-impl From<sea_orm::TransactionError<ConsoleError>> for ConsoleError {
-    fn from(error: sea_orm::TransactionError<ConsoleError>) -> Self {
-        match error {
-            sea_orm::TransactionError::Connection(error) => error.into(),
-            sea_orm::TransactionError::Transaction(error) => error,
-        }
-    }
-}
+use crate::infra::{Config, ServerState, db, secret_box};
 
 /// Sets up everything a server needs from its configuration: the database (migrated),
 /// the first Administrator, the key of App secrets, and the state shared by every request.
@@ -93,33 +69,4 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate.recv() => {},
     }
-}
-
-/// The current time in whole seconds since the Unix epoch: how every time is stored.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-/// A stored time (Unix seconds) as RFC 3339 UTC, `2026-11-22T10:00:00Z`: how times travel
-/// to the browser, which shows them in the viewer's locale.
-pub fn utc_rfc3339(seconds: i64) -> String {
-    let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds.max(0) as u64);
-    humantime::format_rfc3339_seconds(at).to_string()
-}
-
-/// Whether the server function being answered was called by a plain HTML form (no script:
-/// the browser accepts `text/html`), rather than by the hydrated page's `fetch`.
-pub fn is_plain_form_post() -> bool {
-    leptos::prelude::use_context::<axum::http::request::Parts>()
-        .and_then(|parts| {
-            parts
-                .headers
-                .get(axum::http::header::ACCEPT)
-                .and_then(|accept| accept.to_str().ok())
-                .map(|accept| accept.contains("text/html"))
-        })
-        .unwrap_or(false)
 }

@@ -10,9 +10,9 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
-use super::state::ServerState;
 use super::web_security;
 use crate::error::ConsoleError;
+use crate::infra::ServerState;
 use crate::shell::{ConsoleRoutes, document};
 
 /// Builds the whole server router around the shared state.

@@ -8,7 +8,7 @@ use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::ServerState;
+use crate::infra::ServerState;
 
 /// The policy of a console page whose inline scripts carry `nonce`: scripts only from this
 /// site or with the nonce (no `unsafe-inline`), WebAssembly compiled by the page itself,

@@ -1,22 +1,9 @@
-//! Server functions of the console session, and the types they share with the browser.
+//! Server functions of the console session; the types they share with the browser are in `model`.
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use crate::domain::AccountLevel;
 use crate::error::ConsoleError;
 
-/// The account a request is made by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignedInAccount {
-    /// Its id.
-    pub id: i64,
-    /// Its login name.
-    pub login: String,
-    /// Its display name.
-    pub name: String,
-    /// Its level.
-    pub level: AccountLevel,
-}
+use super::model::*;
 
 /// Signs in with a login name and password, starting a new session (a new id every time),
 /// then goes to `next` (a path of this site, such as the authorization request that asked
@@ -31,10 +18,10 @@ pub async fn sign_in(
     password: String,
     next: Option<String>,
 ) -> Result<Option<String>, ConsoleError> {
-    let state = crate::server::state()?;
+    let state = crate::infra::state()?;
     service::sign_in(&state, &login, password).await?;
     let target = next.as_deref().and_then(local_path).unwrap_or("/");
-    if crate::server::is_plain_form_post() {
+    if crate::infra::is_plain_form_post() {
         leptos_axum::redirect(target);
         Ok(None)
     } else {
@@ -55,7 +42,7 @@ pub fn local_path(path: &str) -> Option<&str> {
 /// Ends the current session (its row is deleted, so every instance refuses it at once).
 #[server(prefix = "/api", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), ConsoleError> {
-    let state = crate::server::state()?;
+    let state = crate::infra::state()?;
     service::sign_out(&state).await?;
     leptos_axum::redirect("/sign-in");
     Ok(())
@@ -64,7 +51,7 @@ pub async fn sign_out() -> Result<(), ConsoleError> {
 /// The signed-in account, or 401 when nobody is signed in.
 #[server(prefix = "/api", endpoint = "current_account")]
 pub async fn current_account() -> Result<SignedInAccount, ConsoleError> {
-    let state = crate::server::state()?;
+    let state = crate::infra::state()?;
     service::current(&state)
         .await
         .map(|account| account.signed_in())

@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use super::SignedInAccount;
+use super::model::SignedInAccount;
 use crate::domain::AccountLevel;
 use crate::error::ConsoleError;
-use crate::server::entities::{account, session};
-use crate::server::{ServerState, crypto, now};
+use crate::infra::entities::{account, session};
+use crate::infra::{ServerState, crypto, now};
 
 /// The name of the session cookie.
 pub const COOKIE: &str = "appward_session";
@@ -68,7 +68,7 @@ pub async fn sign_in(
     }
     let login = login.trim().to_lowercase();
     let address = use_context::<Parts>()
-        .map(|parts| crate::oauth::RequestMeta::of(&parts, state).client_addr)
+        .map(|parts| crate::infra::RequestMeta::of(&parts, state).client_addr)
         .unwrap_or_default();
     let limit_key = format!("{login}|{address}");
     // Checked and counted in one atomic step: of many attempts at once, no more than the

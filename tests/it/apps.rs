@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use appward::server::entities::{account, app as app_row};
+use appward::infra::entities::{account, app as app_row};
 use common::TestServer;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use serde_json::Value;
@@ -134,7 +134,7 @@ async fn the_secret_key_comes_from_the_environment_when_set() {
     );
     // The row opens with exactly that key.
     let row = stored(&app, key_of_app).await;
-    let secrets = appward::server::secret_box::SecretBox::new(&std::array::from_fn(|i| i as u8));
+    let secrets = appward::infra::secret_box::SecretBox::new(&std::array::from_fn(|i| i as u8));
     assert_eq!(
         secrets.open(key_of_app, &row.secret_sealed).unwrap(),
         created["secret"]

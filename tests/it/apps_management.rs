@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use appward::server::entities::{app as app_entity, token_grant};
+use appward::infra::entities::{app as app_entity, token_grant};
 use common::TestServer;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use appward::server::entities::{authorization_code, token_grant};
+use appward::infra::entities::{authorization_code, token_grant};
 use common::TestServer;
 use common::oauth::{OAuthApp, Pkce, access_token, error_code, param, redirect_query};
 use sea_orm::sea_query::Expr;

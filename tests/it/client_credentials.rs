@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use appward::server::entities::token_grant;
+use appward::infra::entities::token_grant;
 use common::TestServer;
 use common::oauth::{OAuthApp, access_token, error_code};
 use sea_orm::EntityTrait;

@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use appward::server::entities::account;
+use appward::infra::entities::account;
 use common::TestServer;
 use common::oauth::{OAuthApp, Pkce, access_token, error_code};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};

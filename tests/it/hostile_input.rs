@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use appward::server::entities::{app as app_entity, token_grant};
+use appward::infra::entities::{app as app_entity, token_grant};
 use common::TestServer;
 use sea_orm::{EntityTrait, PaginatorTrait};
 

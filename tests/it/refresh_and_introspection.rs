@@ -3,7 +3,7 @@
 
 use crate::common;
 
-use appward::server::entities::token_grant;
+use appward::infra::entities::token_grant;
 use common::TestServer;
 use common::oauth::{OAuthApp, access_token, error_code};
 use sea_orm::EntityTrait;
@@ -158,7 +158,7 @@ async fn an_app_introspects_its_own_tokens_only() {
 
 #[tokio::test]
 async fn retired_refresh_tokens_are_forgotten_once_they_would_have_expired() {
-    use appward::server::entities::retired_refresh;
+    use appward::infra::entities::retired_refresh;
     let app = TestServer::spawn().await;
     let (client, alice) = app.app_and_user(&[]).await;
     let first = app.user_tokens(&alice, &client).await;

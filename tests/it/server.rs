@@ -88,7 +88,7 @@ async fn pages_need_a_session_and_render_for_one() {
 #[tokio::test]
 async fn the_first_start_creates_the_administrator_once() {
     let app = TestServer::spawn().await;
-    use appward::server::entities::account;
+    use appward::infra::entities::account;
     use sea_orm::{EntityTrait, PaginatorTrait};
     assert_eq!(account::Entity::find().count(&app.db).await.unwrap(), 1);
     let admin = account::Entity::find().one(&app.db).await.unwrap().unwrap();

@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use appward::server::entities::session;
+use appward::infra::entities::session;
 use common::{ADMIN_PASSWORD, TestServer, session_cookie};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
 
@@ -138,7 +138,7 @@ async fn an_idle_session_expires() {
     );
 
     // 59 minutes idle: still alive, and the use moves the idle clock.
-    let now = appward::server::now();
+    let now = appward::infra::now();
     session::Entity::update_many()
         .col_expr(session::Column::LastSeenAt, Expr::value(now - 59 * 60))
         .exec(&app.db)

@@ -3,7 +3,8 @@
 
 pub mod oauth;
 
-use appward::server::{self, Config};
+use appward::infra::{self, Config};
+use appward::server;
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use std::collections::HashMap;
@@ -54,7 +55,7 @@ impl TestServer {
 
     /// Starts a server in this process, with extra environment variables, and hands back
     /// its shared state too (to look inside its in-memory stores).
-    pub async fn spawn_with_state(vars: &[(&str, &str)]) -> (Self, server::ServerState) {
+    pub async fn spawn_with_state(vars: &[(&str, &str)]) -> (Self, infra::ServerState) {
         let (dir, env) = test_env(vars).await;
         let state = server::start(config(&env)).await.expect("server starts");
         let db = state.db.clone();
@@ -470,7 +471,7 @@ async fn fresh_postgres_database() -> Option<String> {
         .expect("PostgreSQL test server");
     let name = format!(
         "appward_test_{}",
-        server::crypto::random_token()[..12]
+        infra::crypto::random_token()[..12]
             .to_lowercase()
             .replace(['-', '_'], "x")
     );

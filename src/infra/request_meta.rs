@@ -4,7 +4,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use std::net::{IpAddr, SocketAddr};
 
-use crate::server::ServerState;
+use crate::infra::ServerState;
 
 /// The User-Agent and the client address of a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
