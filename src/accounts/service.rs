@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::ScopePath;
 use super::model::{AccountRow, NewAccount};
-use crate::domain::AccountLevel;
+
 use crate::error::ConsoleError;
 use crate::infra::entities::account;
 use crate::infra::{ServerState, crypto, now};
@@ -55,7 +55,7 @@ pub async fn list(state: &ServerState, caller: &Caller) -> Result<Vec<AccountRow
 
 fn row(account: account::Model, logins: &HashMap<i64, String>) -> Option<AccountRow> {
     Some(AccountRow {
-        level: AccountLevel::from_code(account.level)?,
+        level: account.level,
         parent_login: account.parent_id.and_then(|id| logins.get(&id).cloned()),
         parent_id: account.parent_id,
         id: account.id,
@@ -81,7 +81,7 @@ pub async fn create(
                 ConsoleError::Forbidden("The parent account is not in your scope.".into())
             })?,
     };
-    let parent_level = AccountLevel::from_code(parent.level).ok_or(ConsoleError::Internal)?;
+    let parent_level = parent.level;
     if !caller.level.may_create(new.level, parent_level) {
         return Err(ConsoleError::Forbidden(format!(
             "A {} may create only accounts of a lower level, under a parent of a higher level than the new account's.",
@@ -100,7 +100,7 @@ pub async fn create(
                 let created = account::ActiveModel {
                     login: Set(new.login.as_str().to_owned()),
                     name: Set(new.name.as_str().to_owned()),
-                    level: Set(new.level.code()),
+                    level: Set(new.level),
                     parent_id: Set(Some(parent.id)),
                     scope_path: Set(String::new()),
                     password_hash: Set(password_hash),

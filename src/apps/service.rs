@@ -52,7 +52,7 @@ pub async fn create(
                 let mut row = app::ActiveModel {
                     key: Set(key),
                     owner_id: Set(Some(owner_id)),
-                    api: Set(api.as_str().to_owned()),
+                    api: Set(api),
                     secret_sealed: Set(sealed),
                     suspended: Set(false),
                     created_at: Set(at),
@@ -431,7 +431,7 @@ fn fill(row: &mut app::ActiveModel, fields: AppFields) {
 
 fn details_of(app: app::Model, owner_login: Option<String>) -> AppDetails {
     AppDetails {
-        api: ApiKind::parse(&app.api).unwrap_or(ApiKind::UnifiedApi),
+        api: app.api,
         form: AppForm {
             name: app.name,
             description: app.description,

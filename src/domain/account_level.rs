@@ -5,15 +5,22 @@ use std::fmt;
 use super::FieldError;
 
 /// An account's level; the order is from the top (Administrator) down.
+/// Stored through SeaORM as a number, 0 = Administrator … 3 = User.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "i16", db_type = "SmallInteger"))]
 pub enum AccountLevel {
     /// The one root account.
+    #[cfg_attr(feature = "ssr", sea_orm(num_value = 0))]
     Administrator,
     /// Below the Administrator.
+    #[cfg_attr(feature = "ssr", sea_orm(num_value = 1))]
     ServiceProvider,
     /// Below a Service Provider (or the Administrator).
+    #[cfg_attr(feature = "ssr", sea_orm(num_value = 2))]
     Organization,
     /// The lowest level.
+    #[cfg_attr(feature = "ssr", sea_orm(num_value = 3))]
     User,
 }
 
@@ -25,21 +32,6 @@ impl AccountLevel {
         AccountLevel::Organization,
         AccountLevel::User,
     ];
-
-    /// The number stored in the database (0 = Administrator … 3 = User).
-    pub fn code(self) -> i16 {
-        match self {
-            Self::Administrator => 0,
-            Self::ServiceProvider => 1,
-            Self::Organization => 2,
-            Self::User => 3,
-        }
-    }
-
-    /// The level stored as `code`.
-    pub fn from_code(code: i16) -> Option<Self> {
-        Self::ALL.into_iter().find(|level| level.code() == code)
-    }
 
     /// The name used in forms and requests.
     pub fn as_str(self) -> &'static str {
@@ -124,12 +116,22 @@ mod tests {
     }
 
     #[test]
-    fn codes_and_names_round_trip() {
+    fn names_round_trip() {
         for level in AccountLevel::ALL {
-            assert_eq!(AccountLevel::from_code(level.code()), Some(level));
             assert_eq!(AccountLevel::parse(level.as_str()), Ok(level));
         }
-        assert_eq!(AccountLevel::from_code(9), None);
         assert_eq!(AccountLevel::parse("root").unwrap_err().field, "level");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn stored_numbers_keep_the_order_from_the_top() {
+        use sea_orm::ActiveEnum;
+        let stored: Vec<i16> = AccountLevel::ALL
+            .iter()
+            .map(|level| level.to_value())
+            .collect();
+        assert_eq!(stored, vec![0, 1, 2, 3]);
+        assert!(AccountLevel::try_from_value(&9).is_err());
     }
 }

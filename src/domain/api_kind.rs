@@ -4,11 +4,16 @@ use serde::{Deserialize, Serialize};
 use super::FieldError;
 
 /// The switch an App is registered under; fixed once the App exists.
+/// Stored as its `as_str` spelling through SeaORM (a test holds the two together).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum ApiKind {
     /// SystemAPI: SOAP at `/soap2/`.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "system"))]
     SystemApi,
     /// UnifiedAPI: JSON at `/uapi/`.
+    #[cfg_attr(feature = "ssr", sea_orm(string_value = "unified"))]
     UnifiedApi,
 }
 
@@ -64,5 +69,18 @@ mod tests {
             assert_eq!(ApiKind::parse(kind.label()).unwrap(), kind);
         }
         assert_eq!(ApiKind::parse("rest").unwrap_err().field, "api");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_stored_spelling_is_the_url_spelling() {
+        use sea_orm::ActiveEnum;
+        for kind in ApiKind::ALL {
+            assert_eq!(kind.to_value(), kind.as_str());
+            assert_eq!(
+                ApiKind::try_from_value(&kind.as_str().to_owned()).unwrap(),
+                kind
+            );
+        }
     }
 }

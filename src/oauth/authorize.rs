@@ -14,7 +14,7 @@ use url::Url;
 
 use super::code_grant::{self, Consent};
 use super::consent_page::{self, ConsentView};
-use super::{OAuthError, params, pkce};
+use super::{OAuthError, OAuthErrorCode, params, pkce};
 use crate::domain::{AppKey, RedirectUrl};
 use crate::error::ConsoleError;
 use crate::infra::entities::app;
@@ -127,7 +127,7 @@ pub async fn decide(State(state): State<ServerState>, headers: HeaderMap, body: 
             &state,
             &redirect_uri,
             &[
-                ("error", "access_denied"),
+                ("error", OAuthErrorCode::AccessDenied.as_str()),
                 ("error_description", "The user denied the request."),
                 ("state", &request.state),
             ],
@@ -249,7 +249,7 @@ fn refused(state: &ServerState, refusal: Refusal) -> Response {
             state: request_state,
         } => {
             let mut pairs = vec![
-                ("error", error.code),
+                ("error", error.code.as_str()),
                 ("error_description", error.description.as_str()),
             ];
             if let Some(request_state) = request_state.as_deref() {

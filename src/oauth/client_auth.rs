@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelec
 use std::collections::HashMap;
 
 use super::OAuthError;
-use crate::domain::AppKey;
+use crate::domain::{ApiKind, AppKey};
 use crate::infra::RequestMeta;
 use crate::infra::entities::app;
 use crate::infra::{ServerState, crypto};
@@ -22,7 +22,7 @@ pub struct AuthenticatedApp {
     /// Its key (`client_id`).
     pub key: String,
     /// `system` or `unified`.
-    pub api: String,
+    pub api: ApiKind,
     /// The account that registered it.
     pub owner_id: Option<i64>,
     /// Whether it is suspended.
@@ -184,7 +184,7 @@ mod tests {
         headers.insert(header::AUTHORIZATION, "Basic %%%".parse().unwrap());
         assert_eq!(
             basic_credentials(&headers).unwrap_err().code,
-            "invalid_client"
+            crate::oauth::OAuthErrorCode::InvalidClient
         );
         headers.insert(header::AUTHORIZATION, "Bearer abc".parse().unwrap());
         assert!(basic_credentials(&headers).is_err());

@@ -3,7 +3,7 @@
 //! driven by anything but the user.
 use leptos::prelude::*;
 
-use crate::domain::{ApiKind, Homepage, RedirectUrl, idn};
+use crate::domain::{Homepage, RedirectUrl, idn};
 use crate::infra::entities::{account, app};
 
 /// What the consent page shows and carries.
@@ -26,9 +26,7 @@ pub fn render(view: ConsentView<'_>) -> String {
     let app = view.app;
     let name = app.name.clone();
     let homepage = Homepage::from_stored(app.homepage.clone());
-    let api = ApiKind::parse(&app.api)
-        .map(ApiKind::label)
-        .unwrap_or_default();
+    let api = app.api.label();
     let back_to = RedirectUrl::from_stored(app.redirect_url.clone());
     let back_to_host = url::Url::parse(back_to.as_str())
         .ok()

@@ -6,20 +6,74 @@ use serde_json::json;
 
 use crate::error::ConsoleError;
 
+/// The error codes of RFC 6749 (§4.1.2.1, §5.2) Appward answers with, each with its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OAuthErrorCode {
+    /// The request is malformed: 400.
+    InvalidRequest,
+    /// The App could not be authenticated: 401.
+    InvalidClient,
+    /// The code or refresh token is unknown, expired, used or revoked: 400.
+    InvalidGrant,
+    /// The App may not use this grant: 400.
+    UnauthorizedClient,
+    /// The grant type is not one Appward issues: 400.
+    UnsupportedGrantType,
+    /// The authorization request asked for something other than a code: 400.
+    UnsupportedResponseType,
+    /// The user or the rules refused: 403.
+    AccessDenied,
+    /// The server is too busy for this now: 503.
+    TemporarilyUnavailable,
+    /// A fault on the server: 500.
+    ServerError,
+}
+
+impl OAuthErrorCode {
+    /// The code as RFC 6749 spells it on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidClient => "invalid_client",
+            Self::InvalidGrant => "invalid_grant",
+            Self::UnauthorizedClient => "unauthorized_client",
+            Self::UnsupportedGrantType => "unsupported_grant_type",
+            Self::UnsupportedResponseType => "unsupported_response_type",
+            Self::AccessDenied => "access_denied",
+            Self::TemporarilyUnavailable => "temporarily_unavailable",
+            Self::ServerError => "server_error",
+        }
+    }
+
+    /// The HTTP status an error with this code is answered with.
+    pub fn status(self) -> StatusCode {
+        match self {
+            Self::InvalidClient => StatusCode::UNAUTHORIZED,
+            Self::AccessDenied => StatusCode::FORBIDDEN,
+            Self::TemporarilyUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::InvalidRequest
+            | Self::InvalidGrant
+            | Self::UnauthorizedClient
+            | Self::UnsupportedGrantType
+            | Self::UnsupportedResponseType => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
 /// An OAuth error: its RFC code, a description for the App's developer, and the status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OAuthError {
-    /// `invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`,
-    /// `unsupported_grant_type`, `invalid_scope`, or `server_error`.
-    pub code: &'static str,
+    /// What kind of error, as RFC 6749 names it.
+    pub code: OAuthErrorCode,
     /// What is wrong, in words.
     pub description: String,
-    /// Seconds to wait, when the App is being slowed down (HTTP 429).
+    /// Seconds to wait, when the App is being slowed down (HTTP 429) or the server is busy.
     pub retry_after: Option<u64>,
 }
 
 impl OAuthError {
-    fn new(code: &'static str, description: impl Into<String>) -> Self {
+    fn new(code: OAuthErrorCode, description: impl Into<String>) -> Self {
         Self {
             code,
             description: description.into(),
@@ -29,67 +83,81 @@ impl OAuthError {
 
     /// The request is malformed.
     pub fn invalid_request(description: impl Into<String>) -> Self {
-        Self::new("invalid_request", description)
+        Self::new(OAuthErrorCode::InvalidRequest, description)
     }
 
     /// The App could not be authenticated.
     pub fn invalid_client(description: impl Into<String>) -> Self {
-        Self::new("invalid_client", description)
+        Self::new(OAuthErrorCode::InvalidClient, description)
     }
 
     /// The code or refresh token is unknown, expired, used or revoked.
     pub fn invalid_grant(description: impl Into<String>) -> Self {
-        Self::new("invalid_grant", description)
+        Self::new(OAuthErrorCode::InvalidGrant, description)
     }
 
     /// The App may not use this grant.
     pub fn unauthorized_client(description: impl Into<String>) -> Self {
-        Self::new("unauthorized_client", description)
+        Self::new(OAuthErrorCode::UnauthorizedClient, description)
     }
 
     /// The grant type is not one Appward issues.
     pub fn unsupported_grant_type(description: impl Into<String>) -> Self {
-        Self::new("unsupported_grant_type", description)
+        Self::new(OAuthErrorCode::UnsupportedGrantType, description)
     }
 
     /// The authorization request asked for something other than a code.
     pub fn unsupported_response_type(description: impl Into<String>) -> Self {
-        Self::new("unsupported_response_type", description)
+        Self::new(OAuthErrorCode::UnsupportedResponseType, description)
     }
 
     /// Too many failed authentications of this App: 429 with `Retry-After`.
     pub fn too_many_failures(retry_after: u64) -> Self {
         Self {
             retry_after: Some(retry_after),
-            ..Self::new(
-                "invalid_client",
-                format!("Too many failed attempts for this App. Try again in {retry_after} s."),
-            )
+            ..Self::invalid_client(format!(
+                "Too many failed attempts for this App. Try again in {retry_after} s."
+            ))
         }
     }
 
-    /// The HTTP status: 429 when slowed down, 401 for a failed client authentication, 500
-    /// for a fault, else 400.
+    /// The HTTP status: 429 when an App is slowed down, else its code's status.
     pub fn status(&self) -> StatusCode {
-        if self.retry_after.is_some() {
-            return StatusCode::TOO_MANY_REQUESTS;
-        }
-        match self.code {
-            "invalid_client" => StatusCode::UNAUTHORIZED,
-            "server_error" => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::BAD_REQUEST,
+        match (self.retry_after, self.code) {
+            (Some(_), code) if code != OAuthErrorCode::TemporarilyUnavailable => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            (_, code) => code.status(),
         }
     }
 }
 
+/// A console refusal stays a refusal of the same kind; only a fault becomes `server_error`
+/// (logged where it happened: the App learns only that there was one).
 impl From<ConsoleError> for OAuthError {
     fn from(error: ConsoleError) -> Self {
-        // Faults are logged where they happen; the App learns only that there was one.
-        let _ = error;
-        Self::new(
-            "server_error",
-            "The server could not answer. Try again later.",
-        )
+        let description = error.to_string();
+        match error {
+            ConsoleError::Invalid { .. } | ConsoleError::TooLarge => {
+                Self::invalid_request(description)
+            }
+            ConsoleError::SignedOut | ConsoleError::WrongCredentials => {
+                Self::invalid_client(description)
+            }
+            ConsoleError::Forbidden(_) => Self::new(OAuthErrorCode::AccessDenied, description),
+            ConsoleError::NotFound(_) | ConsoleError::Conflict(_) => {
+                Self::invalid_grant(description)
+            }
+            ConsoleError::TooManyRequests { retry_after } => Self::too_many_failures(retry_after),
+            ConsoleError::Busy { retry_after } => Self {
+                retry_after: Some(retry_after),
+                ..Self::new(OAuthErrorCode::TemporarilyUnavailable, description)
+            },
+            ConsoleError::Internal | ConsoleError::Network(_) => Self::new(
+                OAuthErrorCode::ServerError,
+                "The server could not answer. Try again later.",
+            ),
+        }
     }
 }
 
@@ -104,7 +172,7 @@ impl IntoResponse for OAuthError {
         let status = self.status();
         let mut response = (
             status,
-            Json(json!({ "error": self.code, "error_description": self.description })),
+            Json(json!({ "error": self.code.as_str(), "error_description": self.description })),
         )
             .into_response();
         let headers = response.headers_mut();
@@ -119,5 +187,51 @@ impl IntoResponse for OAuthError {
             );
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answered(error: ConsoleError) -> (&'static str, StatusCode) {
+        let error = OAuthError::from(error);
+        (error.code.as_str(), error.status())
+    }
+
+    #[test]
+    fn a_refusal_stays_a_refusal() {
+        assert_eq!(
+            answered(ConsoleError::Forbidden("no".into())),
+            ("access_denied", StatusCode::FORBIDDEN)
+        );
+        assert_eq!(
+            answered(ConsoleError::WrongCredentials),
+            ("invalid_client", StatusCode::UNAUTHORIZED)
+        );
+        assert_eq!(
+            answered(ConsoleError::NotFound("gone".into())),
+            ("invalid_grant", StatusCode::BAD_REQUEST)
+        );
+        assert_eq!(
+            answered(ConsoleError::invalid("key", "bad")),
+            ("invalid_request", StatusCode::BAD_REQUEST)
+        );
+        assert_eq!(
+            answered(ConsoleError::TooManyRequests { retry_after: 3 }),
+            ("invalid_client", StatusCode::TOO_MANY_REQUESTS)
+        );
+        assert_eq!(
+            answered(ConsoleError::Busy { retry_after: 1 }),
+            ("temporarily_unavailable", StatusCode::SERVICE_UNAVAILABLE)
+        );
+    }
+
+    #[test]
+    fn only_a_fault_is_a_server_error() {
+        assert_eq!(
+            answered(ConsoleError::Internal),
+            ("server_error", StatusCode::INTERNAL_SERVER_ERROR)
+        );
     }
 }

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 
 use super::client_auth::AuthenticatedApp;
-use crate::domain::ApiKind;
+use crate::domain::{AccountLevel, ApiKind};
 use crate::error::ConsoleError;
 use crate::infra::RequestMeta;
 use crate::infra::entities::{account, app, retired_refresh, token_grant};
@@ -293,7 +293,7 @@ pub struct TokenHolder {
     pub app_key: String,
     /// The App's name.
     pub app_name: String,
-    app_api: String,
+    app_api: ApiKind,
     app_suspended: bool,
     app_removed_at: Option<i64>,
     /// The account's id.
@@ -303,7 +303,7 @@ pub struct TokenHolder {
     /// The account's name.
     pub account_name: String,
     /// The account's level code.
-    pub account_level: i16,
+    pub account_level: AccountLevel,
 }
 
 /// Why an access token was not accepted.
@@ -365,7 +365,7 @@ pub async fn check_access_token(
     if holder.app_suspended {
         return Err(TokenRefusal::Denied("The App is suspended."));
     }
-    if holder.app_api != api.as_str() {
+    if holder.app_api != api {
         return Err(TokenRefusal::Denied(match api {
             ApiKind::UnifiedApi => {
                 "This token belongs to a SystemAPI App; use it with the SystemAPI."

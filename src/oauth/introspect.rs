@@ -11,7 +11,7 @@ use sea_orm::{
 use serde_json::{Value, json};
 
 use super::{OAuthError, client_auth, grants, params};
-use crate::domain::ApiKind;
+
 use crate::infra::RequestMeta;
 use crate::infra::entities::{account, token_grant};
 use crate::infra::{ServerState, crypto, now};
@@ -93,9 +93,7 @@ async fn run(
     if expires_at <= now() {
         return Ok(inactive);
     }
-    let api = ApiKind::parse(&app.api)
-        .map(ApiKind::label)
-        .unwrap_or_default();
+    let api = app.api.label();
     Ok(json!({
         "active": true,
         "client_id": app.key,

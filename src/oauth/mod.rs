@@ -15,7 +15,7 @@ mod refresh_grant;
 mod revoke;
 mod token;
 
-pub use error::OAuthError;
+pub use error::{OAuthError, OAuthErrorCode};
 pub use no_store::no_store;
 
 use axum::Router;

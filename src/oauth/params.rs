@@ -65,6 +65,6 @@ mod tests {
     #[test]
     fn a_repeated_parameter_is_refused() {
         let error = parse(b"grant_type=a&grant_type=b").unwrap_err();
-        assert_eq!(error.code, "invalid_request");
+        assert_eq!(error.code, crate::oauth::OAuthErrorCode::InvalidRequest);
     }
 }

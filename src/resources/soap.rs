@@ -14,7 +14,7 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
-use crate::domain::{AccountLevel, ApiKind};
+use crate::domain::ApiKind;
 use crate::infra::{ServerState, utc_rfc3339};
 use crate::oauth::grants::{self, TokenHolder, TokenRefusal};
 
@@ -168,9 +168,7 @@ pub fn parse(xml: &str) -> Result<SoapRequest, SoapFault> {
 }
 
 fn account_details(request: &SoapRequest, holder: &TokenHolder) -> String {
-    let level = AccountLevel::from_code(holder.account_level)
-        .map(AccountLevel::as_str)
-        .unwrap_or_default();
+    let level = holder.account_level.as_str();
     let namespace = if request.operation_ns.is_empty() {
         String::new()
     } else {

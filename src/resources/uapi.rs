@@ -6,8 +6,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::domain::{AccountLevel, ApiKind};
+use crate::domain::ApiKind;
 use crate::infra::{ServerState, utc_rfc3339};
+use crate::oauth::OAuthErrorCode;
 use crate::oauth::grants::{self, TokenRefusal};
 
 /// The query of a UnifiedAPI call: VoipNow's clients may send the token here.
@@ -36,7 +37,7 @@ pub async fn me(
                 "id": holder.account_id,
                 "login": holder.account_login,
                 "name": holder.account_name,
-                "level": AccountLevel::from_code(holder.account_level),
+                "level": holder.account_level,
             },
             "app": {
                 "key": holder.app_key,
@@ -51,7 +52,7 @@ pub async fn me(
         }
         Err(TokenRefusal::Fault(_)) => (
             StatusCode::INTERNAL_SERVER_ERROR,
-            Json(json!({"error": {"code": "server_error", "message": "Internal error. Please try again later."}})),
+            Json(json!({"error": {"code": OAuthErrorCode::ServerError.as_str(), "message": "Internal error. Please try again later."}})),
         )
             .into_response(),
     };
@@ -83,7 +84,7 @@ fn strip_bearer(value: &str) -> Option<&str> {
 fn denied(message: &str, challenge: &'static str) -> Response {
     let mut response = (
         StatusCode::UNAUTHORIZED,
-        Json(json!({"error": {"code": "access_denied", "message": message}})),
+        Json(json!({"error": {"code": OAuthErrorCode::AccessDenied.as_str(), "message": message}})),
     )
         .into_response();
     response.headers_mut().insert(

@@ -16,7 +16,7 @@ pub async fn ensure_administrator(
     config: &Config,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let existing = account::Entity::find()
-        .filter(account::Column::Level.eq(AccountLevel::Administrator.code()))
+        .filter(account::Column::Level.eq(AccountLevel::Administrator))
         .one(db)
         .await?;
     if existing.is_some() {
@@ -35,7 +35,7 @@ pub async fn ensure_administrator(
                 let admin = account::ActiveModel {
                     login: Set("admin".into()),
                     name: Set("Administrator".into()),
-                    level: Set(AccountLevel::Administrator.code()),
+                    level: Set(AccountLevel::Administrator),
                     parent_id: Set(None),
                     scope_path: Set(String::new()),
                     password_hash: Set(hash),

@@ -172,11 +172,10 @@ pub async fn current_for(state: &ServerState, headers: &HeaderMap) -> Result<Cal
         touched.last_seen_at = Set(time);
         touched.update(&state.db).await?;
     }
-    let level = AccountLevel::from_code(account.level).ok_or_else(|| {
-        tracing::error!(account_id = account.id, "account has an unknown level");
-        ConsoleError::Internal
-    })?;
-    Ok(Caller { account, level })
+    Ok(Caller {
+        level: account.level,
+        account,
+    })
 }
 
 /// A value only this browser's session can know (the session id is never stored), for the

@@ -259,7 +259,7 @@ async fn editing_saves_every_field_but_the_api_and_the_key() {
     assert_eq!(after.admin_phone.as_deref(), Some("+1 (555) 010-0199"));
     assert!(after.trusted);
     assert_eq!(after.redirect_url, "https://example.com/new-handler");
-    assert_eq!(after.api, "system");
+    assert_eq!(after.api, appward::domain::ApiKind::SystemApi);
     assert_eq!(
         after.secret_sealed, before.secret_sealed,
         "the secret is untouched"

@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub login: String,
     pub name: String,
-    pub level: i16,
+    pub level: crate::domain::AccountLevel,
     pub parent_id: Option<i64>,
     /// Ids of the ancestors and the account itself, `"1/5/9/"`.
     pub scope_path: String,

@@ -12,8 +12,7 @@ pub struct Model {
     pub key: String,
     /// The registering account; none once that account is removed.
     pub owner_id: Option<i64>,
-    /// `system` or `unified`.
-    pub api: String,
+    pub api: crate::domain::ApiKind,
     pub name: String,
     pub description: String,
     /// Normalised (host in punycode).
