@@ -40,17 +40,22 @@ impl RequestMeta {
     }
 }
 
+/// The User-Agent as text (bytes that are not UTF-8 become U+FFFD: some clients send
+/// Latin-1 or UTF-8 product names), cut to 512 bytes on a character boundary.
 fn user_agent(headers: &HeaderMap) -> String {
-    let agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default();
-    let mut end = agent.len().min(512);
+    let Some(value) = headers.get(header::USER_AGENT) else {
+        return String::new();
+    };
+    let agent = String::from_utf8_lossy(value.as_bytes());
+    let mut end = agent.len().min(USER_AGENT_BYTES);
     while !agent.is_char_boundary(end) {
         end -= 1;
     }
     agent[..end].to_owned()
 }
+
+/// The most bytes of a User-Agent a grant keeps.
+const USER_AGENT_BYTES: usize = 512;
 
 /// The client address: `X-Forwarded-For` is believed only from a trusted proxy, and then
 /// its right-most address that is not itself a trusted proxy is the client.
@@ -103,5 +108,24 @@ mod tests {
         headers.insert(header::USER_AGENT, "curl/8.5".parse().unwrap());
         assert_eq!(user_agent(&headers), "curl/8.5");
         assert_eq!(user_agent(&HeaderMap::new()), "");
+    }
+
+    #[test]
+    fn long_user_agents_are_cut_to_512_bytes_inside_no_character() {
+        let long = format!("a{}", "é".repeat(300));
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::USER_AGENT,
+            axum::http::HeaderValue::from_bytes(long.as_bytes()).unwrap(),
+        );
+        let kept = user_agent(&headers);
+        assert_eq!(kept.len(), 511, "512 would split an é in two");
+        assert!(long.starts_with(&kept));
+
+        headers.insert(
+            header::USER_AGENT,
+            axum::http::HeaderValue::from_bytes(b"Caf\xe9 1.0").unwrap(),
+        );
+        assert_eq!(user_agent(&headers), "Caf\u{fffd} 1.0");
     }
 }
