@@ -39,7 +39,7 @@ pub async fn list(
     let mut select = app::Entity::find()
         .find_also_related(account::Entity)
         .filter(account::Column::ScopePath.starts_with(caller.scope().as_str()))
-        .filter(app::Column::Api.eq(listing.api.as_str()))
+        .filter(app::Column::Api.eq(listing.api))
         .filter(app::Column::RemovedAt.is_null());
     if let Some(matching) = matching {
         select = select.filter(matching);

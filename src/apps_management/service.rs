@@ -2,7 +2,7 @@
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, TransactionTrait,
 };
 
 use super::model::{ManagedAppPage, ManagedAppRow, ManagedSort, PAGE_SIZE, RemovedManagedApps};
@@ -50,9 +50,33 @@ pub async fn list(
     caller: &Caller,
     listing: Listing<'_>,
 ) -> Result<ManagedAppPage, ConsoleError> {
-    let matching = apps::listing::matching(listing.filter)?;
+    let select = managed_apps(caller, &listing)?;
+    let total = select.clone().count(&state.db).await?;
     let scope = caller.scope();
-    let mut select = app::Entity::find()
+    let rows = sorted(select, listing.sort, listing.descending)
+        .offset(listing.page.saturating_mul(PAGE_SIZE))
+        .limit(PAGE_SIZE)
+        .into_model::<Found>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|found| found.into_row(&scope))
+        .collect();
+    Ok(ManagedAppPage {
+        rows,
+        total,
+        page: listing.page,
+    })
+}
+
+/// The caller's Apps of `listing.api` that match its filter: those in the caller's scope and
+/// those it has live grants of, each with its owner's scope and the caller's token count.
+fn managed_apps(
+    caller: &Caller,
+    listing: &Listing<'_>,
+) -> Result<Select<app::Entity>, ConsoleError> {
+    let matching = apps::listing::matching(listing.filter)?;
+    let select = app::Entity::find()
         .select_only()
         .columns([
             app::Column::Key,
@@ -79,27 +103,27 @@ pub async fn list(
             "access_tokens",
         )
         .join(JoinType::LeftJoin, app::Relation::Owner.def())
-        .filter(app::Column::Api.eq(listing.api.as_str()))
+        .filter(app::Column::Api.eq(listing.api))
         .filter(app::Column::RemovedAt.is_null())
         .filter(
             Condition::any()
-                .add(account::Column::ScopePath.starts_with(scope.as_str()))
+                .add(account::Column::ScopePath.starts_with(caller.scope().as_str()))
                 .add(Expr::exists(
                     live_grants_of(caller.account.id)
                         .expr(Expr::val(1))
                         .to_owned(),
                 )),
         );
-    if let Some(matching) = matching {
-        select = select.filter(matching);
-    }
-    let total = select.clone().count(&state.db).await?;
-    let order = if listing.descending {
-        Order::Desc
-    } else {
-        Order::Asc
-    };
-    select = match listing.sort {
+    Ok(match matching {
+        Some(matching) => select.filter(matching),
+        None => select,
+    })
+}
+
+/// Ordered by the chosen column, then by name (case-free) and id so pages never overlap.
+fn sorted(select: Select<app::Entity>, sort: ManagedSort, descending: bool) -> Select<app::Entity> {
+    let order = if descending { Order::Desc } else { Order::Asc };
+    let select = match sort {
         ManagedSort::Status => select.order_by(app::Column::Suspended, order.clone()),
         ManagedSort::App => select,
         ManagedSort::Description => select.order_by(lower(app::Column::Description), order.clone()),
@@ -108,34 +132,27 @@ pub async fn list(
         }
         ManagedSort::Configured => select.order_by(app::Column::UpdatedAt, order.clone()),
     };
-    let rows = select
+    select
         .order_by(lower(app::Column::Name), order)
         .order_by_asc(app::Column::Id)
-        .offset(listing.page.saturating_mul(PAGE_SIZE))
-        .limit(PAGE_SIZE)
-        .into_model::<Found>()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|found| ManagedAppRow {
-            manageable: found
+}
+
+impl Found {
+    fn into_row(self, scope: &ScopePath) -> ManagedAppRow {
+        ManagedAppRow {
+            manageable: self
                 .owner_scope
                 .is_some_and(|owner| scope.contains(&ScopePath::from_stored(owner))),
-            homepage: Homepage::from_stored(found.homepage.clone()).display(),
-            homepage_href: found.homepage,
-            key: found.key,
-            name: found.name,
-            description: found.description,
-            suspended: found.suspended,
-            access_tokens: u64::try_from(found.access_tokens).unwrap_or(0),
-            updated_at: utc_rfc3339(found.updated_at),
-        })
-        .collect();
-    Ok(ManagedAppPage {
-        rows,
-        total,
-        page: listing.page,
-    })
+            homepage: Homepage::from_stored(self.homepage.clone()).display(),
+            homepage_href: self.homepage,
+            key: self.key,
+            name: self.name,
+            description: self.description,
+            suspended: self.suspended,
+            access_tokens: u64::try_from(self.access_tokens).unwrap_or(0),
+            updated_at: utc_rfc3339(self.updated_at),
+        }
+    }
 }
 
 /// Removes the Apps in scope and de-authorizes the others for the caller (their grants and

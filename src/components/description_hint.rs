@@ -9,6 +9,7 @@
 use leptos::html::Span;
 use leptos::prelude::*;
 use leptos_use_timeout_fn::{UseTimeoutFnReturn, use_timeout_fn};
+use std::sync::Arc;
 
 /// How long the pointer must rest before the hint shows (milliseconds).
 const SHOW_DELAY_MS: f64 = 400.0;
@@ -28,48 +29,12 @@ pub fn DescriptionHint(
     }
     let trigger = NodeRef::<Span>::new();
     let bubble = NodeRef::<Span>::new();
-    let show_now = move || {
-        if let (Some(trigger), Some(bubble)) = (trigger.get_untracked(), bubble.get_untracked()) {
-            place::show(&trigger, &bubble);
-        }
-    };
-    let hide_now = move || {
-        if let Some(bubble) = bubble.get_untracked() {
-            place::hide(&bubble);
-        }
-    };
-    let UseTimeoutFnReturn {
-        start: start_show,
-        stop: stop_show,
-        ..
-    } = use_timeout_fn(move |_: ()| show_now(), SHOW_DELAY_MS);
-    let UseTimeoutFnReturn {
-        start: start_hide,
-        stop: stop_hide,
-        ..
-    } = use_timeout_fn(move |_: ()| hide_now(), HIDE_DELAY_MS);
-    let enter = {
-        let (start_show, stop_hide) = (start_show.clone(), stop_hide.clone());
-        move || {
-            stop_hide();
-            start_show(());
-        }
-    };
-    let leave = {
-        let (stop_show, start_hide) = (stop_show.clone(), start_hide.clone());
-        move || {
-            stop_show();
-            start_hide(());
-        }
-    };
-    let close = {
-        let (stop_show, stop_hide) = (stop_show.clone(), stop_hide.clone());
-        move || {
-            stop_show();
-            stop_hide();
-            hide_now();
-        }
-    };
+    let Timing {
+        enter,
+        leave,
+        keep,
+        close,
+    } = timing(trigger, bubble);
     let on_escape = {
         let close = close.clone();
         move |event: leptos::ev::KeyboardEvent| {
@@ -110,8 +75,8 @@ pub fn DescriptionHint(
                 popover="auto"
                 tabindex="-1"
                 node_ref=bubble
-                on:mouseenter={let stop_hide = stop_hide.clone(); move |_| stop_hide()}
-                on:mouseleave=move |_| start_hide(())
+                on:mouseenter=move |_| keep()
+                on:mouseleave={let leave = leave.clone(); move |_| leave()}
                 on:keydown=on_escape
                 on:blur=move |_| close()
             >
@@ -120,6 +85,68 @@ pub fn DescriptionHint(
         </span>
     }
     .into_any()
+}
+
+type Action = Arc<dyn Fn() + Send + Sync>;
+
+/// What the pointer and the focus do to the hint, on its two delays.
+struct Timing {
+    /// Shows it after the show delay (and cancels a pending hide).
+    enter: Action,
+    /// Hides it after the hide delay (and cancels a pending show).
+    leave: Action,
+    /// Cancels a pending hide: the pointer reached the hint.
+    keep: Action,
+    /// Hides it now.
+    close: Action,
+}
+
+fn timing(trigger: NodeRef<Span>, bubble: NodeRef<Span>) -> Timing {
+    let show_now = move || {
+        if let (Some(trigger), Some(bubble)) = (trigger.get_untracked(), bubble.get_untracked()) {
+            place::show(&trigger, &bubble);
+        }
+    };
+    let hide_now = move || {
+        if let Some(bubble) = bubble.get_untracked() {
+            place::hide(&bubble);
+        }
+    };
+    let UseTimeoutFnReturn {
+        start: start_show,
+        stop: stop_show,
+        ..
+    } = use_timeout_fn(move |_: ()| show_now(), SHOW_DELAY_MS);
+    let UseTimeoutFnReturn {
+        start: start_hide,
+        stop: stop_hide,
+        ..
+    } = use_timeout_fn(move |_: ()| hide_now(), HIDE_DELAY_MS);
+    Timing {
+        enter: Arc::new({
+            let (start_show, stop_hide) = (start_show.clone(), stop_hide.clone());
+            move || {
+                stop_hide();
+                start_show(());
+            }
+        }),
+        leave: Arc::new({
+            let stop_show = stop_show.clone();
+            move || {
+                stop_show();
+                start_hide(());
+            }
+        }),
+        keep: Arc::new({
+            let stop_hide = stop_hide.clone();
+            move || stop_hide()
+        }),
+        close: Arc::new(move || {
+            stop_show();
+            stop_hide();
+            hide_now();
+        }),
+    }
 }
 
 /// Showing, placing and hiding the hint (browser only).

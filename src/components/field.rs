@@ -47,63 +47,22 @@ pub fn Field(
     let id = field_id(name);
     let error_id = format!("{id}-error");
     let note_id = format!("{id}-note");
-    let described = error_id.clone();
-    let noted = note_id.clone();
     let note = note.unwrap_or_default();
-    let on_input = move |event: leptos::ev::Event| {
-        if let Some(on_input) = on_input {
-            on_input.run(event_target_value(&event));
-        }
-    };
-    let invalid = move || {
-        if error.get().is_some() {
-            "true"
-        } else {
-            "false"
-        }
-    };
-    let described_by = move || {
-        let ids: Vec<&str> = [
-            error.get().map(|_| described.as_str()),
-            note.get().map(|_| noted.as_str()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        (!ids.is_empty()).then(|| ids.join(" "))
+    let control = Control {
+        id: id.clone(),
+        name,
+        input_type: input_type.unwrap_or("text"),
+        autocomplete,
+        required,
+        value,
+        error,
+        described_by: described_by(error, error_id.clone(), note, note_id.clone()),
+        on_input,
     };
     let control = if multi_line {
-        view! {
-            <textarea
-                id=id.clone()
-                name=name
-                rows="4"
-                required=required
-                prop:value=move || value.get()
-                aria-invalid=invalid
-                aria-describedby=described_by
-                on:input=on_input
-            >
-                {value.get_untracked()}
-            </textarea>
-        }
-        .into_any()
+        control.text_area()
     } else {
-        view! {
-            <input
-                id=id.clone()
-                name=name
-                type=input_type.unwrap_or("text")
-                autocomplete=autocomplete
-                required=required
-                value=value.get_untracked()
-                prop:value=move || value.get()
-                aria-invalid=invalid
-                aria-describedby=described_by
-                on:input=on_input
-            />
-        }
-        .into_any()
+        control.input()
     };
     view! {
         <div class="field" class:invalid=move || error.get().is_some()>
@@ -119,5 +78,97 @@ pub fn Field(
                 </p>
             })}
         </div>
+    }
+}
+
+/// `aria-describedby`: the error's id while there is an error, the note's while there is one.
+fn described_by(
+    error: Signal<Option<String>>,
+    error_id: String,
+    note: Signal<Option<String>>,
+    note_id: String,
+) -> Signal<Option<String>> {
+    Signal::derive(move || {
+        let ids: Vec<&str> = [
+            error.get().map(|_| error_id.as_str()),
+            note.get().map(|_| note_id.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!ids.is_empty()).then(|| ids.join(" "))
+    })
+}
+
+/// The `<input>` or `<textarea>` of a field, with what ties it to its label and messages.
+struct Control {
+    id: String,
+    name: &'static str,
+    input_type: &'static str,
+    autocomplete: Option<&'static str>,
+    required: bool,
+    value: Signal<String>,
+    error: Signal<Option<String>>,
+    described_by: Signal<Option<String>>,
+    on_input: Option<Callback<String>>,
+}
+
+impl Control {
+    fn invalid(&self) -> impl Fn() -> &'static str + Send + Sync + 'static {
+        let error = self.error;
+        move || {
+            if error.get().is_some() {
+                "true"
+            } else {
+                "false"
+            }
+        }
+    }
+
+    fn on_input(&self) -> impl Fn(leptos::ev::Event) + 'static {
+        let on_input = self.on_input;
+        move |event| {
+            if let Some(on_input) = on_input {
+                on_input.run(event_target_value(&event));
+            }
+        }
+    }
+
+    fn text_area(self) -> AnyView {
+        let value = self.value;
+        view! {
+            <textarea
+                id=self.id.clone()
+                name=self.name
+                rows="4"
+                required=self.required
+                prop:value=move || value.get()
+                aria-invalid=self.invalid()
+                aria-describedby=self.described_by
+                on:input=self.on_input()
+            >
+                {value.get_untracked()}
+            </textarea>
+        }
+        .into_any()
+    }
+
+    fn input(self) -> AnyView {
+        let value = self.value;
+        view! {
+            <input
+                id=self.id.clone()
+                name=self.name
+                type=self.input_type
+                autocomplete=self.autocomplete
+                required=self.required
+                value=value.get_untracked()
+                prop:value=move || value.get()
+                aria-invalid=self.invalid()
+                aria-describedby=self.described_by
+                on:input=self.on_input()
+            />
+        }
+        .into_any()
     }
 }

@@ -73,99 +73,10 @@ pub async fn exchange(
     let redirect_uri = params.get("redirect_uri").ok_or_else(|| {
         OAuthError::invalid_request("redirect_uri is required with an authorization code.")
     })?;
-    let unknown = || OAuthError::invalid_grant("The authorization code is not valid.");
-    let found = authorization_code::Entity::find()
-        .filter(authorization_code::Column::CodeHash.eq(crypto::token_digest(code)))
-        .one(&state.db)
-        .await?
-        .filter(|found| found.app_id == app.id)
-        .ok_or_else(unknown)?;
-    // Issued before a Regenerate: dead, whatever secret is presented now.
-    if found.secret_generation != app.secret_generation {
-        return Err(unknown());
-    }
-    if found.used_at.is_some() {
-        revoke_replayed(state, &found).await?;
-        return Err(OAuthError::invalid_grant(
-            "The authorization code was already used; the tokens it gave are revoked.",
-        ));
-    }
-    if found.expires_at <= now() {
-        return Err(OAuthError::invalid_grant(
-            "The authorization code has expired.",
-        ));
-    }
-    // The URL must be the one the code was issued for, and still the App's Redirect URL.
-    let presented = RedirectUrl::parse(redirect_uri).map(|url| url.as_str().to_owned());
-    if presented.as_deref() != Ok(found.redirect_uri.as_str())
-        || app.redirect_url != found.redirect_uri
-    {
-        return Err(OAuthError::invalid_grant(
-            "redirect_uri does not match the one the code was issued for.",
-        ));
-    }
-    match (found.code_challenge.as_deref(), params.get("code_verifier")) {
-        (Some(challenge), Some(verifier)) if pkce::verifier_matches(verifier, challenge) => {}
-        (Some(_), Some(_)) => {
-            return Err(OAuthError::invalid_grant(
-                "code_verifier does not match the code_challenge.",
-            ));
-        }
-        (Some(_), None) => {
-            return Err(OAuthError::invalid_grant(
-                "code_verifier is required: the authorization request used PKCE.",
-            ));
-        }
-        // A verifier for a code issued without a challenge is a PKCE downgrade (RFC 9700).
-        (None, Some(_)) => {
-            return Err(OAuthError::invalid_grant(
-                "The authorization request had no code_challenge; code_verifier is not expected.",
-            ));
-        }
-        (None, None) => {}
-    }
-    let outcome = {
-        let found = found.clone();
-        let config = state.config.clone();
-        let meta = meta.clone();
-        state
-            .db
-            .transaction::<_, Exchange, ConsoleError>(move |txn| {
-                Box::pin(async move {
-                    let at = now();
-                    let claimed = authorization_code::Entity::update_many()
-                        .col_expr(authorization_code::Column::UsedAt, Expr::value(at))
-                        .filter(authorization_code::Column::Id.eq(found.id))
-                        .filter(authorization_code::Column::UsedAt.is_null())
-                        .exec(txn)
-                        .await?;
-                    if claimed.rows_affected != 1 {
-                        return Ok(Exchange::AlreadyUsed);
-                    }
-                    let new = NewGrant {
-                        app_id: found.app_id,
-                        account_id: found.account_id,
-                        kind: grants::AUTHORIZATION_CODE,
-                        secret_generation: found.secret_generation,
-                        trust_generation: None,
-                        meta: &meta,
-                    };
-                    let Some((grant_id, tokens)) = grants::insert(txn, &config, new).await? else {
-                        // Regenerated, suspended or removed meanwhile: the claim is undone
-                        // with the transaction, and the code stays unusable or suspended.
-                        return Err(ConsoleError::Conflict(String::new()));
-                    };
-                    authorization_code::Entity::update_many()
-                        .col_expr(authorization_code::Column::GrantId, Expr::value(grant_id))
-                        .filter(authorization_code::Column::Id.eq(found.id))
-                        .exec(txn)
-                        .await?;
-                    Ok(Exchange::Issued(tokens))
-                })
-            })
-            .await
-    };
-    match outcome {
+    let found = live_code(state, app, code).await?;
+    check_redirect_uri(app, &found, redirect_uri)?;
+    check_verifier(&found, params.get("code_verifier"))?;
+    match claim_and_issue(state, &found, meta).await {
         Ok(Exchange::Issued(tokens)) => {
             tracing::info!(app_key = %app.key, "authorization code exchanged");
             Ok(tokens)
@@ -182,11 +93,127 @@ pub async fn exchange(
             {
                 revoke_replayed(state, &again).await?;
             }
-            Err(OAuthError::invalid_grant(
-                "The authorization code was already used; the tokens it gave are revoked.",
-            ))
+            Err(already_used())
         }
     }
+}
+
+fn already_used() -> OAuthError {
+    OAuthError::invalid_grant(
+        "The authorization code was already used; the tokens it gave are revoked.",
+    )
+}
+
+/// The App's code `code`, issued under its current secret, never used and not expired. A used
+/// code presented again revokes what it gave.
+async fn live_code(
+    state: &ServerState,
+    app: &AuthenticatedApp,
+    code: &str,
+) -> Result<authorization_code::Model, OAuthError> {
+    let unknown = || OAuthError::invalid_grant("The authorization code is not valid.");
+    let found = authorization_code::Entity::find()
+        .filter(authorization_code::Column::CodeHash.eq(crypto::token_digest(code)))
+        .one(&state.db)
+        .await?
+        .filter(|found| found.app_id == app.id)
+        .ok_or_else(unknown)?;
+    // Issued before a Regenerate: dead, whatever secret is presented now.
+    if found.secret_generation != app.secret_generation {
+        return Err(unknown());
+    }
+    if found.used_at.is_some() {
+        revoke_replayed(state, &found).await?;
+        return Err(already_used());
+    }
+    if found.expires_at <= now() {
+        return Err(OAuthError::invalid_grant(
+            "The authorization code has expired.",
+        ));
+    }
+    Ok(found)
+}
+
+/// The URL must be the one the code was issued for, and still the App's Redirect URL.
+fn check_redirect_uri(
+    app: &AuthenticatedApp,
+    found: &authorization_code::Model,
+    redirect_uri: &str,
+) -> Result<(), OAuthError> {
+    let presented = RedirectUrl::parse(redirect_uri).map(|url| url.as_str().to_owned());
+    if presented.as_deref() != Ok(found.redirect_uri.as_str())
+        || app.redirect_url != found.redirect_uri
+    {
+        return Err(OAuthError::invalid_grant(
+            "redirect_uri does not match the one the code was issued for.",
+        ));
+    }
+    Ok(())
+}
+
+/// PKCE (RFC 7636): the verifier must match the challenge the code was issued with.
+fn check_verifier(
+    found: &authorization_code::Model,
+    verifier: Option<&String>,
+) -> Result<(), OAuthError> {
+    let refusal = match (found.code_challenge.as_deref(), verifier) {
+        (Some(challenge), Some(verifier)) if pkce::verifier_matches(verifier, challenge) => {
+            return Ok(());
+        }
+        (None, None) => return Ok(()),
+        (Some(_), Some(_)) => "code_verifier does not match the code_challenge.",
+        (Some(_), None) => "code_verifier is required: the authorization request used PKCE.",
+        // A verifier for a code issued without a challenge is a PKCE downgrade (RFC 9700).
+        (None, Some(_)) => {
+            "The authorization request had no code_challenge; code_verifier is not expected."
+        }
+    };
+    Err(OAuthError::invalid_grant(refusal))
+}
+
+/// In one transaction: claims the code (only one request can), issues the grant, and links
+/// the code to it. A Regenerate, suspend or removal meanwhile undoes the claim (`Conflict`).
+async fn claim_and_issue(
+    state: &ServerState,
+    found: &authorization_code::Model,
+    meta: &RequestMeta,
+) -> Result<Exchange, sea_orm::TransactionError<ConsoleError>> {
+    let found = found.clone();
+    let config = state.config.clone();
+    let meta = meta.clone();
+    state
+        .db
+        .transaction::<_, Exchange, ConsoleError>(move |txn| {
+            Box::pin(async move {
+                let claimed = authorization_code::Entity::update_many()
+                    .col_expr(authorization_code::Column::UsedAt, Expr::value(now()))
+                    .filter(authorization_code::Column::Id.eq(found.id))
+                    .filter(authorization_code::Column::UsedAt.is_null())
+                    .exec(txn)
+                    .await?;
+                if claimed.rows_affected != 1 {
+                    return Ok(Exchange::AlreadyUsed);
+                }
+                let new = NewGrant {
+                    app_id: found.app_id,
+                    account_id: found.account_id,
+                    kind: grants::AUTHORIZATION_CODE,
+                    secret_generation: found.secret_generation,
+                    trust_generation: None,
+                    meta: &meta,
+                };
+                let Some((grant_id, tokens)) = grants::insert(txn, &config, new).await? else {
+                    return Err(ConsoleError::Conflict(String::new()));
+                };
+                authorization_code::Entity::update_many()
+                    .col_expr(authorization_code::Column::GrantId, Expr::value(grant_id))
+                    .filter(authorization_code::Column::Id.eq(found.id))
+                    .exec(txn)
+                    .await?;
+                Ok(Exchange::Issued(tokens))
+            })
+        })
+        .await
 }
 
 /// What claiming a code came to.
