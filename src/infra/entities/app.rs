@@ -24,7 +24,7 @@ pub struct Model {
     pub trusted: bool,
     /// Normalised; compared byte for byte at `/oauth/authorize`.
     pub redirect_url: String,
-    /// The secret, sealed with AES-256-GCM (see `server::secret_box`); never in clear.
+    /// The secret, sealed with AES-256-GCM (see `infra::secret_box`); never in clear.
     pub secret_sealed: String,
     pub suspended: bool,
     pub created_at: i64,
