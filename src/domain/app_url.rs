@@ -3,10 +3,9 @@
 //! One parser, three sets of rules. A URL is stored normalised (lower-case scheme and host,
 //! the host in punycode, the default port dropped), so that a Redirect URL typed at
 //! registration and one sent to `/oauth/authorize` compare byte for byte.
-use serde::{Deserialize, Serialize};
-use url::{Position, Url};
-
+use super::link::Link;
 use super::{FieldError, idn};
+use serde::{Deserialize, Serialize};
 
 /// The longest URL accepted.
 const MAX_LENGTH: usize = 2000;
@@ -35,12 +34,12 @@ fn parse(value: &str, rules: &Rules) -> Result<String, FieldError> {
     } else {
         "http://example.com/app"
     };
-    let mut url = Url::parse(value).map_err(|_| {
+    let mut url = Link::parse(value).ok_or_else(|| {
         refuse(format!(
             "{label} must be a complete link, such as {example}."
         ))
     })?;
-    match url.scheme() {
+    match url.scheme().as_str() {
         "https" => {}
         "http" if !rules.https_only => {}
         _ if rules.https_only => {
@@ -52,50 +51,37 @@ fn parse(value: &str, rules: &Rules) -> Result<String, FieldError> {
             )));
         }
     }
-    if !url.username().is_empty() || url.password().is_some() {
+    if url.has_credentials() {
         return Err(refuse(format!(
             "{label} may not hold a user name or password."
         )));
     }
-    if !rules.fragment_allowed && url.fragment().is_some() {
+    if !rules.fragment_allowed && url.has_fragment() {
         return Err(refuse(format!("{label} may not hold a fragment (#…).")));
     }
-    if let Some(url::Host::Domain(host)) = url.host() {
+    if let Some(host) = url.domain() {
         let stored =
-            idn::to_stored(host).map_err(|why| refuse(format!("The host of {label} {why}.")))?;
-        if stored != host {
-            url.set_host(Some(&stored))
-                .map_err(|_| refuse(format!("The host of {label} {}.", idn::BAD_HOST)))?;
+            idn::to_stored(&host).map_err(|why| refuse(format!("The host of {label} {why}.")))?;
+        if stored != host && !url.set_domain(&stored) {
+            return Err(refuse(format!("The host of {label} {}.", idn::BAD_HOST)));
         }
     }
-    Ok(url.into())
+    Ok(url.into_string())
 }
 
 /// How a stored URL is shown: its host in Unicode (mixed-script labels in punycode).
 fn display(stored: &str) -> String {
-    match Url::parse(stored) {
-        Ok(url) => match url.host() {
-            Some(url::Host::Domain(host)) => format!(
-                "{}{}{}",
-                &url[..Position::BeforeHost],
-                idn::to_display(host),
-                &url[Position::AfterHost..]
-            ),
-            _ => stored.to_owned(),
-        },
-        Err(_) => stored.to_owned(),
+    match Link::parse(stored).and_then(|url| url.around_domain()) {
+        Some((before, host, after)) => format!("{before}{}{after}", idn::to_display(&host)),
+        None => stored.to_owned(),
     }
 }
 
 /// Whether a stored URL's host holds a label shown in punycode as a likely look-alike.
 fn is_lookalike(stored: &str) -> bool {
-    match Url::parse(stored) {
-        Ok(url) => match url.host() {
-            Some(url::Host::Domain(host)) => idn::is_lookalike(host),
-            _ => false,
-        },
-        Err(_) => false,
-    }
+    Link::parse(stored)
+        .and_then(|url| url.domain())
+        .is_some_and(|host| idn::is_lookalike(&host))
 }
 
 macro_rules! app_url {

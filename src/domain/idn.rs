@@ -1,12 +1,15 @@
 //! Internationalized Domain Names (UTS #46): how a typed host is stored, and how it is shown.
+//!
+//! The server applies UTS #46 with the `idna` crate; the browser gets the same answers
+//! from its own URL parser and the ASCII rules in `host_ascii` (see there why).
+#[cfg(not(feature = "hydrate"))]
 use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
 use unicode_script::{Script, UnicodeScript};
 use unicode_security::{RestrictionLevel, RestrictionLevelDetection};
 
 use super::confusables::{LOOK_LIKE_ASCII_DIGITS, LOOK_LIKE_ASCII_LETTERS};
 
-/// Why a host was refused, in words for the user.
-pub const BAD_HOST: &str = "is not a valid domain name";
+pub use super::host_ascii::BAD_HOST;
 
 /// The stored (ASCII, lower-case, punycode) form of a host typed in Unicode or punycode.
 ///
@@ -17,6 +20,11 @@ pub fn to_stored(host: &str) -> Result<String, &'static str> {
     if host.is_empty() {
         return Err(BAD_HOST);
     }
+    to_ascii(host)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn to_ascii(host: &str) -> Result<String, &'static str> {
     Uts46::new()
         .to_ascii(
             host.as_bytes(),
@@ -26,6 +34,16 @@ pub fn to_stored(host: &str) -> Result<String, &'static str> {
         )
         .map(|ascii| ascii.into_owned())
         .map_err(|_| BAD_HOST)
+}
+
+#[cfg(feature = "hydrate")]
+fn to_ascii(host: &str) -> Result<String, &'static str> {
+    use super::host_ascii::{browser_to_ascii, check_ascii};
+    if host.is_ascii() {
+        check_ascii(host)
+    } else {
+        check_ascii(&browser_to_ascii(host).ok_or(BAD_HOST)?)
+    }
 }
 
 /// The words shown beside a domain that is displayed in punycode because it is a likely
@@ -47,23 +65,9 @@ pub fn is_lookalike(host: &str) -> bool {
     }
 }
 
+/// The stored host in Unicode, look-alike labels in punycode, and whether there was one.
 fn display_and_flag(stored: &str) -> (String, bool) {
-    let mut flagged = false;
-    let (shown, result) = Uts46::new().to_user_interface(
-        stored.as_bytes(),
-        AsciiDenyList::STD3,
-        Hyphens::CheckFirstLast,
-        |label, _tld, _bidi| {
-            let lookalike = is_lookalike_label(label);
-            flagged |= lookalike;
-            !lookalike
-        },
-    );
-    match result {
-        Ok(()) => (shown.into_owned(), flagged),
-        // Never stored by `to_stored`; show what is there rather than replacement marks.
-        Err(_) => (stored.to_owned(), false),
-    }
+    super::host_ascii::display_and_flag(stored, is_lookalike_label)
 }
 
 /// Whether a label (in Unicode) is a likely look-alike (UTS #39):
