@@ -173,6 +173,13 @@ mod place {
         }
     }
 
+    /// A length in whole CSS pixels (integer formatting: Rust's float formatting would bring
+    /// about 5 KB into the browser bundle for these few numbers).
+    #[cfg(feature = "hydrate")]
+    fn px(value: f64) -> String {
+        format!("{}px", value.round() as i64)
+    }
+
     /// Opens the hint below the text, or above it when there is more room there, inside
     /// the viewport with an 8 px margin.
     pub fn show(trigger: &web_sys::HtmlElement, bubble: &web_sys::HtmlElement) {
@@ -192,10 +199,7 @@ mod place {
                 .and_then(|h| h.as_f64())
                 .unwrap_or(800.0);
             let style = bubble.style();
-            let _ = style.set_property(
-                "max-width",
-                &format!("{}px", (width - 2.0 * MARGIN).min(768.0)),
-            );
+            let _ = style.set_property("max-width", &px((width - 2.0 * MARGIN).min(768.0)));
             let _ = style.set_property("max-height", "none");
             let _ = style.set_property("left", "0px");
             let _ = style.set_property("top", "0px");
@@ -212,9 +216,9 @@ mod place {
                 (anchor.top() - GAP - own.height().min(above), above)
             };
             let left = anchor.left().min(width - MARGIN - own.width()).max(MARGIN);
-            let _ = style.set_property("max-height", &format!("{}px", room.max(48.0)));
-            let _ = style.set_property("left", &format!("{left}px"));
-            let _ = style.set_property("top", &format!("{}px", top.max(MARGIN)));
+            let _ = style.set_property("max-height", &px(room.max(48.0)));
+            let _ = style.set_property("left", &px(left));
+            let _ = style.set_property("top", &px(top.max(MARGIN)));
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = (trigger, bubble);

@@ -104,6 +104,45 @@ pub fn check_app_field(field: &str, value: &str) -> Option<String> {
 }
 
 #[cfg(test)]
+mod shared_table {
+    use super::*;
+
+    /// The inputs the browser (end2end/tests/shared-table.spec.ts, through the App form) and
+    /// the server (here) must answer alike.
+    const TABLE: &str = include_str!("../../tests/shared/links_and_domains.json");
+
+    #[test]
+    fn the_server_answers_the_shared_table() {
+        let rows: Vec<serde_json::Value> = serde_json::from_str(TABLE).unwrap();
+        assert!(rows.len() >= 40);
+        for row in rows {
+            let (field, input) = (
+                row["field"].as_str().unwrap(),
+                row["input"].as_str().unwrap(),
+            );
+            let accepted = check_app_field(field, input).is_none();
+            assert_eq!(
+                accepted,
+                row["accepted"].as_bool().unwrap(),
+                "{field} {input:?}"
+            );
+            let lookalike = match field {
+                Homepage::FIELD => Homepage::parse(input).is_ok_and(|v| v.is_lookalike()),
+                RedirectUrl::FIELD => RedirectUrl::parse(input).is_ok_and(|v| v.is_lookalike()),
+                ImageUrl::FIELD => ImageUrl::parse(input).is_ok_and(|v| v.is_lookalike()),
+                AdminEmail::FIELD => AdminEmail::parse(input).is_ok_and(|v| v.is_lookalike()),
+                _ => unreachable!("{field}"),
+            };
+            assert_eq!(
+                lookalike,
+                row["lookalike"].as_bool().unwrap(),
+                "{field} {input:?}"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
