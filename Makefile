@@ -28,7 +28,7 @@ E2E_ADMIN_PASSWORD := e2e-admin-password
 
 ## Build in release mode and serve on the embedded SQLite database at http://127.0.0.1:3000.
 run: tools
-	cargo leptos serve --release
+	cargo leptos serve --release --precompress
 
 ## Format check, clippy (server and wasm32), Rust tests on SQLite and PostgreSQL, Playwright.
 test: tools browser postgres fmt-check clippy test-sqlite test-postgres end2end
@@ -36,7 +36,7 @@ test: tools browser postgres fmt-check clippy test-sqlite test-postgres end2end
 ## Release build, fresh SQLite database, load from oha; a table and bench/results/latest.json.
 ## With DATABASE_URL (PostgreSQL), rows 2-4 run again on a new database on that server.
 bench: tools load-tool
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	python3 bench/run.py
 
 SHOT_ADDR := 127.0.0.1:3108
@@ -44,7 +44,7 @@ SHOT_DATA := $(CACHE)/screenshot-data
 
 ## PNGs of the main pages (light, dark, 360 px) from the release build, into end2end/screenshots/.
 screenshots: tools browser
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	rm -rf "$(SHOT_DATA)" && mkdir -p "$(SHOT_DATA)" end2end/screenshots
 	LEPTOS_SITE_ADDR=$(SHOT_ADDR) LEPTOS_SITE_ROOT=target/site APPWARD_DATA_DIR="$(SHOT_DATA)" \
 		APPWARD_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) DATABASE_URL= RUST_LOG=warn \
@@ -102,4 +102,4 @@ end2end: tools browser
 	LEPTOS_SITE_ADDR=$(E2E_ADDR) APPWARD_E2E_URL=http://$(E2E_ADDR) \
 		APPWARD_DATA_DIR="$(E2E_DATA)" APPWARD_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) \
 		DATABASE_URL= RUST_LOG=warn \
-		cargo leptos end-to-end --release
+		cargo leptos end-to-end --release --precompress

@@ -1,5 +1,6 @@
 //! The composition root: start-up and the router, which know every feature. Features
 //! and the infrastructure they use (`crate::infra`) sit below it and never name it.
+mod bundle;
 mod first_start;
 mod router;
 pub mod web_security;

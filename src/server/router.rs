@@ -26,6 +26,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/healthz", get(healthz))
         .merge(crate::oauth::routes())
         .merge(crate::resources::routes())
+        .merge(super::bundle::routes(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || document(options.clone())

@@ -9,6 +9,7 @@ mod accounts;
 mod apps;
 mod apps_management;
 mod authorization_code;
+mod bundle;
 mod client_credentials;
 mod concurrency;
 mod crash;
