@@ -5,6 +5,9 @@ pub mod db;
 pub mod entities;
 pub mod failure_limit;
 mod first_start;
+pub mod grant_writer;
+pub mod housekeeping;
+pub mod read_path;
 mod router;
 pub mod secret_box;
 mod state;
@@ -41,7 +44,13 @@ pub async fn start(config: Config) -> Result<ServerState, Box<dyn std::error::Er
     let secrets = secret_box::SecretBox::load(&config)?;
     let db = db::connect(&config).await?;
     first_start::ensure_administrator(&db, &config).await?;
-    Ok(ServerState::new(db, config, secrets))
+    let writer = grant_writer::GrantWriter::start(
+        db.clone(),
+        read_path::sqlite_file(&config.database_url()).as_deref(),
+    )?;
+    let state = ServerState::new(db, config, secrets, writer);
+    housekeeping::start(&state);
+    Ok(state)
 }
 
 /// Runs the server binary: reads the configuration, starts, serves until Ctrl-C or SIGTERM.

@@ -39,10 +39,7 @@ pub fn router(state: ServerState) -> Router {
             state.clone(),
             web_security::same_site_forms,
         ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            web_security::common_headers,
-        ))
+        .layer(web_security::common_headers(&state.config))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(
             // Only the method and path are logged: queries may carry tokens.
