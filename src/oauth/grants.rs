@@ -287,6 +287,106 @@ pub async fn insert_row(
     Ok(Some(found.try_get("", "id")?))
 }
 
+/// [`insert_row`] for many rows in one statement, for PostgreSQL: `INSERT … SELECT … FROM
+/// (VALUES …) JOIN app … FOR SHARE OF app RETURNING id, access_hash`, one round trip per
+/// batch. The ids in the order of `rows`; `None` where the App no longer stands as asked.
+///
+/// Written as text, with every table and column name taken from the entities: sea-query
+/// cannot name the columns of a `VALUES` list, which this join needs.
+pub async fn insert_rows_postgres(
+    db: &impl ConnectionTrait,
+    rows: &[GrantRow],
+) -> Result<Vec<Option<i64>>, ConsoleError> {
+    use sea_orm::{DbBackend, Iden, Statement, Value};
+    use std::fmt::Write;
+    const FIELDS: usize = 12;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tuples = String::new();
+    let mut values: Vec<Value> = Vec::with_capacity(rows.len() * FIELDS);
+    for (n, row) in rows.iter().enumerate() {
+        let base = n * FIELDS;
+        let _ = write!(tuples, "{}(", if n == 0 { "" } else { ", " });
+        for field in 1..=FIELDS {
+            let _ = write!(
+                tuples,
+                "{}${}",
+                if field == 1 { "" } else { ", " },
+                base + field
+            );
+        }
+        tuples.push(')');
+        values.extend([
+            row.app_id.into(),
+            row.account_id.into(),
+            row.kind.into(),
+            row.access_hash.clone().into(),
+            row.access_expires_at.into(),
+            row.refresh_hash.clone().into(),
+            row.refresh_expires_at.into(),
+            row.at.into(),
+            row.user_agent.clone().into(),
+            row.client_addr.clone().into(),
+            row.secret_generation.into(),
+            row.trust_generation.into(),
+        ]);
+    }
+    let g = |column: token_grant::Column| column.to_string();
+    let a = |column: app::Column| column.to_string();
+    let (grant, app_table) = (token_grant::Entity.to_string(), app::Entity.to_string());
+    let sql = format!(
+        r#"INSERT INTO "{grant}" ("{app_id}", "{account_id}", "{kind}", "{access_hash}", "{access_expires_at}", "{refresh_hash}", "{refresh_expires_at}", "{created_at}", "{last_used_at}", "{user_agent}", "{client_addr}", "{secret_generation}", "{trust_generation}")
+SELECT "{app_table}"."{id}", v.account_id, v.kind, v.access_hash, v.access_expires_at, v.refresh_hash, v.refresh_expires_at, v.at, v.at, v.user_agent, v.client_addr, "{app_table}"."{app_secret_generation}", "{app_table}"."{app_trust_generation}"
+FROM (VALUES {tuples}) AS v (app_id, account_id, kind, access_hash, access_expires_at, refresh_hash, refresh_expires_at, at, user_agent, client_addr, secret_generation, trust_generation)
+JOIN "{app_table}" ON "{app_table}"."{id}" = v.app_id
+WHERE "{app_table}"."{app_secret_generation}" = v.secret_generation
+  AND "{app_table}"."{suspended}" = FALSE
+  AND "{app_table}"."{removed_at}" IS NULL
+  AND (v.trust_generation IS NULL
+       OR ("{app_table}"."{trusted}" = TRUE AND "{app_table}"."{app_trust_generation}" = v.trust_generation))
+FOR SHARE OF "{app_table}"
+RETURNING "{grant_id}", "{access_hash}""#,
+        app_id = g(token_grant::Column::AppId),
+        account_id = g(token_grant::Column::AccountId),
+        kind = g(token_grant::Column::Kind),
+        access_hash = g(token_grant::Column::AccessHash),
+        access_expires_at = g(token_grant::Column::AccessExpiresAt),
+        refresh_hash = g(token_grant::Column::RefreshHash),
+        refresh_expires_at = g(token_grant::Column::RefreshExpiresAt),
+        created_at = g(token_grant::Column::CreatedAt),
+        last_used_at = g(token_grant::Column::LastUsedAt),
+        user_agent = g(token_grant::Column::UserAgent),
+        client_addr = g(token_grant::Column::ClientAddr),
+        secret_generation = g(token_grant::Column::SecretGeneration),
+        trust_generation = g(token_grant::Column::TrustGeneration),
+        grant_id = g(token_grant::Column::Id),
+        id = a(app::Column::Id),
+        app_secret_generation = a(app::Column::SecretGeneration),
+        app_trust_generation = a(app::Column::TrustGeneration),
+        suspended = a(app::Column::Suspended),
+        removed_at = a(app::Column::RemovedAt),
+        trusted = a(app::Column::Trusted),
+    );
+    let stored = db
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await?;
+    let mut ids = std::collections::HashMap::with_capacity(stored.len());
+    for found in stored {
+        let id: i64 = found.try_get("", &g(token_grant::Column::Id))?;
+        let hash: String = found.try_get("", &g(token_grant::Column::AccessHash))?;
+        ids.insert(hash, id);
+    }
+    Ok(rows
+        .iter()
+        .map(|row| ids.get(&row.access_hash).copied())
+        .collect())
+}
+
 /// [`insert_row`] on a SQLite connection, as a prepared, cached statement whose text is built
 /// once from the entities.
 pub fn insert_row_sqlite(
@@ -323,18 +423,26 @@ pub fn insert_row_sqlite(
         .optional()
 }
 
-/// Records that a grant was used at `at` (bookkeeping: at most once a minute per grant).
-pub async fn touch(db: &impl ConnectionTrait, grant_id: i64, at: i64) -> Result<(), ConsoleError> {
+/// Records that grants were used at `at` (bookkeeping: at most once a minute per grant),
+/// many in one statement.
+pub async fn touch_many(
+    db: &impl ConnectionTrait,
+    grant_ids: Vec<i64>,
+    at: i64,
+) -> Result<(), ConsoleError> {
+    if grant_ids.is_empty() {
+        return Ok(());
+    }
     token_grant::Entity::update_many()
         .col_expr(token_grant::Column::LastUsedAt, Expr::value(at))
-        .filter(token_grant::Column::Id.eq(grant_id))
+        .filter(token_grant::Column::Id.is_in(grant_ids))
         .filter(token_grant::Column::LastUsedAt.lt(at))
         .exec(db)
         .await?;
     Ok(())
 }
 
-/// [`touch`] on a SQLite connection, as a prepared, cached statement.
+/// [`touch_many`] for one grant on a SQLite connection, as a prepared, cached statement.
 pub fn touch_sqlite(
     connection: &rusqlite::Connection,
     grant_id: i64,

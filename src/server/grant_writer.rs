@@ -15,7 +15,7 @@
 //! (no pool hand-off); elsewhere (PostgreSQL, in-memory SQLite) it is a task on the SeaORM
 //! pool. A request that gives up (client gone) does not undo its grant: it is stored and
 //! expires unused, as when the answer is lost on the way.
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};
 use std::path::Path;
 use tokio::sync::{mpsc, oneshot};
 
@@ -186,14 +186,21 @@ async fn commit_pool(db: &DatabaseConnection, batch: Vec<Job>) {
             Job::Checkpoint => {}
         }
     }
+    let postgres = db.get_database_backend() == DbBackend::Postgres;
     let stored = async {
         let transaction = db.begin().await?;
-        let mut ids = Vec::with_capacity(rows.len());
-        for row in &rows {
-            ids.push(grants::insert_row(&transaction, row).await?);
-        }
-        for (grant_id, at) in touches {
-            grants::touch(&transaction, grant_id, at).await?;
+        let ids = if postgres {
+            grants::insert_rows_postgres(&transaction, &rows).await?
+        } else {
+            let mut ids = Vec::with_capacity(rows.len());
+            for row in &rows {
+                ids.push(grants::insert_row(&transaction, row).await?);
+            }
+            ids
+        };
+        if let Some(at) = touches.iter().map(|(_, at)| *at).max() {
+            let grant_ids = touches.iter().map(|(grant_id, _)| *grant_id).collect();
+            grants::touch_many(&transaction, grant_ids, at).await?;
         }
         transaction.commit().await?;
         Ok::<_, ConsoleError>(ids)

@@ -26,8 +26,10 @@ pub fn start(state: &ServerState) {
     let writer = state.grant_writer.clone();
     let sqlite = state.read_path.is_some();
     tokio::spawn(async move {
-        let mut checkpoints = tokio::time::interval(CHECKPOINT_EVERY);
-        let mut purges = tokio::time::interval(PURGE_EVERY);
+        // The first of each comes one period after start, not at once.
+        let start = tokio::time::Instant::now();
+        let mut checkpoints = tokio::time::interval_at(start + CHECKPOINT_EVERY, CHECKPOINT_EVERY);
+        let mut purges = tokio::time::interval_at(start + PURGE_EVERY, PURGE_EVERY);
         loop {
             tokio::select! {
                 _ = checkpoints.tick() => if sqlite { writer.checkpoint() },
