@@ -15,7 +15,7 @@
 //! (no pool hand-off); elsewhere (PostgreSQL, in-memory SQLite) it is a task on the SeaORM
 //! pool. A request that gives up (client gone) does not undo its grant: it is stored and
 //! expires unused, as when the answer is lost on the way.
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbBackend, TransactionTrait};
 use std::path::Path;
 use tokio::sync::{mpsc, oneshot};
 

@@ -6,8 +6,8 @@ use crate::common;
 
 use common::TestServer;
 use common::oauth::{OAuthApp, access_token};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 #[tokio::test]
 async fn a_token_works_after_a_sigkill_right_after_its_answer() {
@@ -29,29 +29,30 @@ async fn a_token_works_after_a_sigkill_right_after_its_answer() {
     }
 }
 
-/// Client-credentials requests from `clients` tasks at once until `stop` is set; every token
-/// answered with 200.
+/// Client-credentials requests from `clients` tasks at once, each until the App refuses its
+/// secret or `stop` is set (at most 200 requests each); every token answered with 200 goes
+/// into `tokens` as it comes.
 async fn flood(
     app: &TestServer,
     client: &OAuthApp,
     clients: usize,
     stop: Arc<AtomicBool>,
-) -> Vec<String> {
+    tokens: Arc<Mutex<Vec<String>>>,
+) {
     let body = format!(
         "grant_type=client_credentials&client_id={}&client_secret={}",
         client.key, client.secret
     );
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..clients {
-        let (url, body, stop) = (
+        let (url, body, stop, tokens) = (
             format!("{}/oauth/token", app.url),
             body.clone(),
             Arc::clone(&stop),
+            Arc::clone(&tokens),
         );
         tasks.spawn(async move {
             let http = reqwest::Client::new();
-            let mut tokens = Vec::new();
-            // Bounded: at most 200 requests per task, whatever happens.
             for _ in 0..200 {
                 if stop.load(Ordering::Relaxed) {
                     break;
@@ -63,18 +64,36 @@ async fn flood(
                     .send()
                     .await
                     .expect("the server answers");
-                if response.status() == 200 {
-                    tokens.push(access_token(response).await);
+                match response.status().as_u16() {
+                    200 => {
+                        let token = access_token(response).await;
+                        tokens.lock().unwrap().push(token);
+                    }
+                    // Authenticated before Regenerate, stored after it: refused
+                    // (`unauthorized_client`), which is what the race may give.
+                    400 => {}
+                    // The secret was regenerated: this client is done.
+                    401 => break,
+                    other => panic!("the token endpoint answered {other}"),
                 }
             }
-            tokens
         });
     }
-    let mut tokens = Vec::new();
     while let Some(done) = tasks.join_next().await {
-        tokens.extend(done.unwrap());
+        done.unwrap();
     }
-    tokens
+}
+
+/// Waits until `tokens` holds at least `count` (at most 60 s).
+async fn until_issued(tokens: &Mutex<Vec<String>>, count: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while tokens.lock().unwrap().len() < count {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "fewer than {count} tokens in 60 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -86,25 +105,21 @@ async fn regenerate_during_a_flood_of_client_credentials_leaves_no_working_token
     let mut client = app.oauth_app(&admin, "unified", &[("trusted", "on")]).await;
     for round in 0..3 {
         let stop = Arc::new(AtomicBool::new(false));
-        let flooding = flood(&app, &client, 32, Arc::clone(&stop));
+        let tokens = Arc::new(Mutex::new(Vec::new()));
+        let flooding = flood(&app, &client, 32, Arc::clone(&stop), Arc::clone(&tokens));
         let regenerate = async {
             // Into the thick of it: batches are being committed while Regenerate runs.
-            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+            until_issued(&tokens, 64).await;
             let response = app
                 .call(&admin, "regenerate_app_secret", &[("key", &client.key)])
                 .await;
             assert_eq!(response.status(), 200);
             let secret: String = response.json().await.unwrap();
-            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
             stop.store(true, Ordering::Relaxed);
             secret
         };
-        let (tokens, secret) = tokio::join!(flooding, regenerate);
-        assert!(
-            tokens.len() > 32,
-            "round {round}: the flood got only {} tokens before Regenerate",
-            tokens.len()
-        );
+        let ((), secret) = tokio::join!(flooding, regenerate);
+        let tokens = tokens.lock().unwrap().clone();
         let mut working = 0;
         for token in &tokens {
             if app.me(token).await.status() != 401 {
@@ -127,15 +142,16 @@ async fn every_token_of_a_flood_works() {
     let admin = app.admin().await;
     let client = app.oauth_app(&admin, "unified", &[("trusted", "on")]).await;
     let stop = Arc::new(AtomicBool::new(false));
-    let stopper = {
-        let stop = Arc::clone(&stop);
-        async move {
-            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-            stop.store(true, Ordering::Relaxed);
-        }
+    let tokens = Arc::new(Mutex::new(Vec::new()));
+    let stopper = async {
+        until_issued(&tokens, 256).await;
+        stop.store(true, Ordering::Relaxed);
     };
-    let (tokens, ()) = tokio::join!(flood(&app, &client, 32, Arc::clone(&stop)), stopper);
-    assert!(tokens.len() > 32, "{} tokens", tokens.len());
+    tokio::join!(
+        flood(&app, &client, 32, Arc::clone(&stop), Arc::clone(&tokens)),
+        stopper
+    );
+    let tokens = tokens.lock().unwrap().clone();
     let distinct: std::collections::HashSet<&String> = tokens.iter().collect();
     assert_eq!(distinct.len(), tokens.len(), "a token was answered twice");
     for token in &tokens {
