@@ -24,7 +24,7 @@ E2E_ADDR := 127.0.0.1:3107
 E2E_DATA := $(CACHE)/e2e-data
 E2E_ADMIN_PASSWORD := e2e-admin-password
 
-.PHONY: run test bench screenshots tools load-tool browser postgres fmt-check clippy test-sqlite test-postgres end2end
+.PHONY: run test bench package server-lto screenshots tools load-tool browser postgres fmt-check clippy test-sqlite test-postgres end2end
 
 ## Build in release mode and serve on the embedded SQLite database at http://127.0.0.1:3000.
 run: tools
@@ -33,11 +33,23 @@ run: tools
 ## Format check, clippy (server and wasm32), Rust tests on SQLite and PostgreSQL, Playwright.
 test: tools browser postgres fmt-check clippy test-sqlite test-postgres end2end
 
-## Release build, fresh SQLite database, load from oha; a table and bench/results/latest.json.
-## With DATABASE_URL (PostgreSQL), rows 2-4 run again on a new database on that server.
-bench: tools load-tool
-	cargo leptos build --release --precompress
+## Release build (server with LTO), a bare axum ceiling, fresh SQLite database, load from oha
+## (median of 3 runs per row); a table and bench/results/latest.json.
+## With DATABASE_URL (PostgreSQL), the OAuth rows run again on a new database on that server.
+bench: tools load-tool server-lto
+	cargo build --profile release-lto --manifest-path bench/ceiling/Cargo.toml
 	python3 bench/run.py
+
+## What a release ships: the site (target/site) and the server built with LTO
+## ($(CARGO_TARGET_DIR)/release-lto/appward).
+package: tools server-lto
+
+# Link-time optimisation pays at run time, and costs minutes of linking: only `make bench`
+# and `make package` build this profile; `cargo leptos build --release` (CI, end2end) does not.
+# The same cfg cargo-leptos gives its release builds (always-erase-components).
+server-lto:
+	cargo leptos build --release --precompress --frontend-only
+	RUSTFLAGS="--cfg erase_components" cargo build --profile release-lto --features ssr --bin appward
 
 SHOT_ADDR := 127.0.0.1:3108
 SHOT_DATA := $(CACHE)/screenshot-data

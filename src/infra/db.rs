@@ -28,7 +28,12 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
             opts.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
+                .busy_timeout(super::read_path::BUSY_TIMEOUT)
+                // The WAL is cut back to this size whenever it is reset (see housekeeping).
+                .pragma(
+                    "journal_size_limit",
+                    super::read_path::JOURNAL_SIZE_LIMIT.to_string(),
+                )
         });
     let db = Database::connect(options).await?;
     Migrator::up(&db, None).await?;

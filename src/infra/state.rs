@@ -2,17 +2,24 @@
 use axum::extract::FromRef;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
+use std::ops::Deref;
 use std::sync::Arc;
 
 use super::config::Config;
 use super::crypto::PasswordGate;
 use super::failure_limit::FailureLimit;
+use super::grant_writer::GrantWriter;
+use super::read_path::ReadPath;
 use super::secret_box::SecretBox;
 use crate::error::ConsoleError;
 
-/// Shared by every request of one server process.
+/// Shared by every request of one server process: one `Arc`, so that handing it to a
+/// request is one reference count, whatever it holds.
 #[derive(Clone)]
-pub struct ServerState {
+pub struct ServerState(Arc<Shared>);
+
+/// What [`ServerState`] shares.
+pub struct Shared {
     /// The database pool.
     pub db: DatabaseConnection,
     /// The configuration read at start.
@@ -27,11 +34,28 @@ pub struct ServerState {
     pub password_gate: Arc<PasswordGate>,
     /// What Leptos needs to render pages and find the compiled site.
     pub leptos_options: LeptosOptions,
+    /// Token checks on thread-owned SQLite connections; `None` on PostgreSQL.
+    pub read_path: Option<ReadPath>,
+    /// Stores grants in group commits.
+    pub grant_writer: GrantWriter,
+}
+
+impl Deref for ServerState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 impl ServerState {
     /// Builds the state from a migrated database, the configuration and the secrets' key.
-    pub fn new(db: DatabaseConnection, config: Config, secrets: SecretBox) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        config: Config,
+        secrets: SecretBox,
+        grant_writer: GrantWriter,
+    ) -> Self {
         let leptos_options = LeptosOptions::builder()
             .output_name("appward")
             .site_root(config.site_root.as_str())
@@ -42,7 +66,9 @@ impl ServerState {
                 _ => leptos::config::Env::PROD,
             })
             .build();
-        Self {
+        Self(Arc::new(Shared {
+            read_path: ReadPath::for_url(&config.database_url()),
+            grant_writer,
             db,
             sign_in_failures: Arc::new(FailureLimit::new(
                 config.sign_in_attempts_per_minute,
@@ -59,7 +85,7 @@ impl ServerState {
             config: Arc::new(config),
             secrets: Arc::new(secrets),
             leptos_options,
-        }
+        }))
     }
 }
 

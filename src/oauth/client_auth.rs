@@ -4,14 +4,18 @@ use axum::http::{HeaderMap, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use percent_encoding::percent_decode_str;
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QuerySelect, QueryTrait, Select,
+};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use super::OAuthError;
 use crate::domain::{ApiKind, AppKey};
 use crate::infra::RequestMeta;
 use crate::infra::entities::app;
-use crate::infra::{ServerState, crypto};
+use crate::infra::{ServerState, crypto, read_path};
 
 /// The App that authenticated: what the token endpoints need of it, and nothing more (every
 /// column read is a copy, on the hottest path of all).
@@ -79,7 +83,33 @@ pub async fn authenticate(
         state.client_auth_failures.record_failure(&limit_key);
         return Err(refused());
     };
-    let found = app::Entity::find()
+    let found = match &state.read_path {
+        Some(read_path) => {
+            read_path.with(|connection| authenticated_app_sqlite(connection, key.as_str()))?
+        }
+        None => {
+            app_select(Expr::val(key.as_str()))
+                .into_model::<AuthenticatedApp>()
+                .one(&state.db)
+                .await?
+        }
+    };
+    let Some(app) = found else {
+        state.client_auth_failures.record_failure(&limit_key);
+        return Err(refused());
+    };
+    let real = state.secrets.open(&app.key, &app.secret_sealed)?;
+    if !crypto::secrets_match(&secret, &real) {
+        state.client_auth_failures.record_failure(&limit_key);
+        tracing::info!(app_key = %app.key, "App authentication refused");
+        return Err(refused());
+    }
+    Ok(app)
+}
+
+/// The live App whose key is `key` (an expression: a value, or the parameter `:key`).
+fn app_select(key: Expr) -> Select<app::Entity> {
+    app::Entity::find()
         .select_only()
         .columns([
             app::Column::Id,
@@ -93,22 +123,36 @@ pub async fn authenticate(
             app::Column::TrustGeneration,
             app::Column::SecretSealed,
         ])
-        .filter(app::Column::Key.eq(key.as_str()))
+        .filter(Expr::col((app::Entity, app::Column::Key)).eq(key))
         .filter(app::Column::RemovedAt.is_null())
-        .into_model::<AuthenticatedApp>()
-        .one(&state.db)
-        .await?;
-    let Some(app) = found else {
-        state.client_auth_failures.record_failure(&limit_key);
-        return Err(refused());
-    };
-    let real = state.secrets.open(&app.key, &app.secret_sealed)?;
-    if !crypto::secrets_match(&secret, &real) {
-        state.client_auth_failures.record_failure(&limit_key);
-        tracing::info!(app_key = %app.key, "App authentication refused");
-        return Err(refused());
-    }
-    Ok(app)
+}
+
+/// [`app_select`] on the thin SQLite read path.
+fn authenticated_app_sqlite(
+    connection: &rusqlite::Connection,
+    key: &str,
+) -> rusqlite::Result<Option<AuthenticatedApp>> {
+    use rusqlite::OptionalExtension;
+    static SQL: OnceLock<String> = OnceLock::new();
+    let sql =
+        SQL.get_or_init(|| read_path::sqlite_sql(&app_select(Expr::cust(":key")).into_query()));
+    connection
+        .prepare_cached(sql)?
+        .query_row(rusqlite::named_params! {":key": key}, |row| {
+            Ok(AuthenticatedApp {
+                id: row.get(0)?,
+                key: row.get(1)?,
+                api: row.get(2)?,
+                owner_id: row.get(3)?,
+                suspended: row.get(4)?,
+                trusted: row.get(5)?,
+                redirect_url: row.get(6)?,
+                secret_generation: row.get(7)?,
+                trust_generation: row.get(8)?,
+                secret_sealed: row.get(9)?,
+            })
+        })
+        .optional()
 }
 
 /// The key and secret of an `Authorization: Basic` header, each form-url-decoded.

@@ -55,7 +55,7 @@ pub async fn issue(state: &ServerState, consent: Consent<'_>) -> Result<String, 
     }
     .insert(&state.db)
     .await?;
-    tracing::info!(app_key = %consent.app.key, account_id = consent.account_id, "authorization code issued");
+    tracing::debug!(app_key = %consent.app.key, account_id = consent.account_id, "authorization code issued");
     Ok(code)
 }
 
@@ -78,7 +78,7 @@ pub async fn exchange(
     check_verifier(&found, params.get("code_verifier"))?;
     match claim_and_issue(state, &found, meta).await {
         Ok(Exchange::Issued(tokens)) => {
-            tracing::info!(app_key = %app.key, "authorization code exchanged");
+            tracing::debug!(app_key = %app.key, "authorization code exchanged");
             Ok(tokens)
         }
         Err(sea_orm::TransactionError::Transaction(ConsoleError::Conflict(_))) => Err(

@@ -1,18 +1,20 @@
 //! Grants: issuing access (and refresh) tokens, checking them, and revoking them.
 //! Only SHA-256 hashes are stored; nothing is cached, so a revocation holds on every
 //! instance at the next request.
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,
-    JoinType, PaginatorTrait, QueryFilter, QuerySelect, RelationTrait, Set,
+    JoinType, PaginatorTrait, QueryFilter, QuerySelect, QueryTrait, RelationTrait, Select, Set,
 };
+use std::sync::OnceLock;
 
 use super::client_auth::AuthenticatedApp;
 use crate::domain::{AccountLevel, ApiKind};
 use crate::error::ConsoleError;
 use crate::infra::RequestMeta;
 use crate::infra::entities::{account, app, retired_refresh, token_grant};
-use crate::infra::{Config, ServerState, crypto, now};
+use crate::infra::grant_rows::{GrantRow, insert_row};
+use crate::infra::{Config, ServerState, crypto, now, read_path};
 
 /// The kind of grant issued through the authorization code flow.
 pub const AUTHORIZATION_CODE: &str = "authorization_code";
@@ -53,20 +55,30 @@ pub struct NewGrant<'a> {
 struct FreshTokens {
     access: String,
     access_expires_at: i64,
-    refresh: Option<(String, i64)>,
+    refresh: Option<FreshRefresh>,
+}
+
+/// A fresh refresh token and its expiry time.
+struct FreshRefresh {
+    token: String,
+    expires_at: i64,
+}
+
+impl FreshRefresh {
+    fn new(config: &Config, at: i64) -> Self {
+        Self {
+            token: crypto::random_token(),
+            expires_at: at + config.refresh_token_ttl.as_secs() as i64,
+        }
+    }
 }
 
 impl FreshTokens {
-    fn new(config: &Config, with_refresh: bool, at: i64) -> Self {
+    fn new(config: &Config, refresh: Option<FreshRefresh>, at: i64) -> Self {
         Self {
             access: crypto::random_token(),
             access_expires_at: at + config.access_token_ttl.as_secs() as i64,
-            refresh: with_refresh.then(|| {
-                (
-                    crypto::random_token(),
-                    at + config.refresh_token_ttl.as_secs() as i64,
-                )
-            }),
+            refresh,
         }
     }
 
@@ -74,7 +86,28 @@ impl FreshTokens {
         IssuedTokens {
             access_token: self.access,
             expires_in: self.access_expires_at - at,
-            refresh_token: self.refresh.map(|(token, _)| token),
+            refresh_token: self.refresh.map(|refresh| refresh.token),
+        }
+    }
+
+    /// The row that stores these tokens (their hashes) for `new`, issued at `at`.
+    fn row(&self, new: &NewGrant<'_>, at: i64) -> GrantRow {
+        GrantRow {
+            app_id: new.app_id,
+            account_id: new.account_id,
+            kind: new.kind,
+            access_hash: crypto::token_digest(&self.access),
+            access_expires_at: self.access_expires_at,
+            refresh_hash: self
+                .refresh
+                .as_ref()
+                .map(|refresh| crypto::token_digest(&refresh.token)),
+            refresh_expires_at: self.refresh.as_ref().map(|refresh| refresh.expires_at),
+            at,
+            user_agent: new.meta.user_agent.clone(),
+            client_addr: new.meta.client_addr.clone(),
+            secret_generation: new.secret_generation,
+            trust_generation: new.trust_generation,
         }
     }
 }
@@ -94,70 +127,11 @@ pub async fn insert(
     new: NewGrant<'_>,
 ) -> Result<Option<(i64, IssuedTokens)>, ConsoleError> {
     let at = now();
-    let fresh = FreshTokens::new(config, new.kind == AUTHORIZATION_CODE, at);
-    let app_col = |column: app::Column| Expr::col((app::Entity, column));
-    let mut select = Query::select();
-    select
-        .from(app::Entity)
-        .expr(app_col(app::Column::Id))
-        .expr(Expr::val(new.account_id))
-        .expr(Expr::val(new.kind))
-        .expr(Expr::val(crypto::token_digest(&fresh.access)))
-        .expr(Expr::val(fresh.access_expires_at))
-        .expr(Expr::val(
-            fresh
-                .refresh
-                .as_ref()
-                .map(|(token, _)| crypto::token_digest(token)),
-        ))
-        .expr(Expr::val(
-            fresh.refresh.as_ref().map(|(_, expires)| *expires),
-        ))
-        .expr(Expr::val(at))
-        .expr(Expr::val(at))
-        .expr(Expr::val(new.meta.user_agent.as_str()))
-        .expr(Expr::val(new.meta.client_addr.as_str()))
-        .expr(app_col(app::Column::SecretGeneration))
-        .expr(app_col(app::Column::TrustGeneration))
-        .and_where(app_col(app::Column::Id).eq(new.app_id))
-        .and_where(app_col(app::Column::SecretGeneration).eq(new.secret_generation))
-        .and_where(app_col(app::Column::Suspended).eq(false))
-        .and_where(app_col(app::Column::RemovedAt).is_null());
-    if let Some(trust_generation) = new.trust_generation {
-        select
-            .and_where(app_col(app::Column::Trusted).eq(true))
-            .and_where(app_col(app::Column::TrustGeneration).eq(trust_generation));
-    }
-    select.lock_shared();
-    let insert = Query::insert()
-        .into_table(token_grant::Entity)
-        .columns([
-            token_grant::Column::AppId,
-            token_grant::Column::AccountId,
-            token_grant::Column::Kind,
-            token_grant::Column::AccessHash,
-            token_grant::Column::AccessExpiresAt,
-            token_grant::Column::RefreshHash,
-            token_grant::Column::RefreshExpiresAt,
-            token_grant::Column::CreatedAt,
-            token_grant::Column::LastUsedAt,
-            token_grant::Column::UserAgent,
-            token_grant::Column::ClientAddr,
-            token_grant::Column::SecretGeneration,
-            token_grant::Column::TrustGeneration,
-        ])
-        .select_from(select)
-        .map_err(|error| {
-            tracing::error!(%error, "building the grant insert");
-            ConsoleError::Internal
-        })?
-        .returning_col(token_grant::Column::Id)
-        .to_owned();
-    // Only the new id comes back, not the whole row.
-    let Some(row) = db.query_one(&insert).await? else {
+    let refresh = (new.kind == AUTHORIZATION_CODE).then(|| FreshRefresh::new(config, at));
+    let fresh = FreshTokens::new(config, refresh, at);
+    let Some(id) = insert_row(db, &fresh.row(&new, at)).await? else {
         return Ok(None);
     };
-    let id: i64 = row.try_get("", "id")?;
     Ok(Some((id, fresh.issued(at))))
 }
 
@@ -171,10 +145,10 @@ pub async fn rotate(
     old_refresh_hash: &str,
 ) -> Result<Option<IssuedTokens>, ConsoleError> {
     let at = now();
-    let fresh = FreshTokens::new(config, true, at);
-    let Some((refresh, refresh_expires_at)) = fresh.refresh.as_ref() else {
-        return Ok(None);
-    };
+    let refresh = FreshRefresh::new(config, at);
+    let (refresh_hash, refresh_expires_at) =
+        (crypto::token_digest(&refresh.token), refresh.expires_at);
+    let fresh = FreshTokens::new(config, Some(refresh), at);
     let updated = token_grant::Entity::update_many()
         .col_expr(
             token_grant::Column::AccessHash,
@@ -184,13 +158,10 @@ pub async fn rotate(
             token_grant::Column::AccessExpiresAt,
             Expr::value(fresh.access_expires_at),
         )
-        .col_expr(
-            token_grant::Column::RefreshHash,
-            Expr::value(crypto::token_digest(refresh)),
-        )
+        .col_expr(token_grant::Column::RefreshHash, Expr::value(refresh_hash))
         .col_expr(
             token_grant::Column::RefreshExpiresAt,
-            Expr::value(*refresh_expires_at),
+            Expr::value(refresh_expires_at),
         )
         .col_expr(token_grant::Column::LastUsedAt, Expr::value(at))
         .filter(token_grant::Column::Id.eq(grant.id))
@@ -238,11 +209,19 @@ pub async fn issue_client_credentials(
         trust_generation: Some(app.trust_generation),
         meta,
     };
-    let issued = insert(&state.db, &state.config, new).await?;
-    if issued.is_some() {
-        tracing::info!("client credentials token issued");
+    let at = now();
+    let fresh = FreshTokens::new(&state.config, None, at);
+    // Answered only once the batch holding this grant is committed (durable).
+    if state
+        .grant_writer
+        .issue(fresh.row(&new, at))
+        .await?
+        .is_none()
+    {
+        return Ok(None);
     }
-    Ok(issued.map(|(_, tokens)| tokens))
+    tracing::debug!("client credentials token issued");
+    Ok(Some(fresh.issued(at)))
 }
 
 /// Grants still valid under their App's current generations: issued under its current
@@ -271,12 +250,27 @@ pub fn generations_match() -> Condition {
 
 /// The same as [`generations_match`], against an App already read with its generations.
 pub fn generations_match_app(app: &AuthenticatedApp) -> Condition {
-    let mut kind_valid = Condition::any().add(token_grant::Column::Kind.ne(CLIENT_CREDENTIALS));
-    if app.trusted {
-        kind_valid = kind_valid.add(token_grant::Column::TrustGeneration.eq(app.trust_generation));
+    generations_match_values(
+        Expr::val(app.secret_generation),
+        app.trusted.then(|| Expr::val(app.trust_generation)),
+    )
+}
+
+/// [`generations_match_app`] with the generations as expressions (values or parameters):
+/// `trust_generation` is `None` when the App is not trusted.
+pub fn generations_match_values(
+    secret_generation: Expr,
+    trust_generation: Option<Expr>,
+) -> Condition {
+    let grant_col = |column: token_grant::Column| Expr::col((token_grant::Entity, column));
+    let mut kind_valid =
+        Condition::any().add(grant_col(token_grant::Column::Kind).ne(CLIENT_CREDENTIALS));
+    if let Some(trust_generation) = trust_generation {
+        kind_valid =
+            kind_valid.add(grant_col(token_grant::Column::TrustGeneration).eq(trust_generation));
     }
     Condition::all()
-        .add(token_grant::Column::SecretGeneration.eq(app.secret_generation))
+        .add(grant_col(token_grant::Column::SecretGeneration).eq(secret_generation))
         .add(kind_valid)
 }
 
@@ -331,30 +325,17 @@ pub async fn check_access_token(
 ) -> Result<TokenHolder, TokenRefusal> {
     let digest = crypto::token_digest(token.trim());
     let at = now();
-    // One query, of only the columns the answer needs: every text column read is a copy.
-    let found = token_grant::Entity::find()
-        .select_only()
-        .column_as(token_grant::Column::Id, "grant_id")
-        .columns([
-            token_grant::Column::AccessExpiresAt,
-            token_grant::Column::LastUsedAt,
-        ])
-        .column_as(app::Column::Key, "app_key")
-        .column_as(app::Column::Name, "app_name")
-        .column_as(app::Column::Api, "app_api")
-        .column_as(app::Column::Suspended, "app_suspended")
-        .column_as(app::Column::RemovedAt, "app_removed_at")
-        .column_as(account::Column::Id, "account_id")
-        .column_as(account::Column::Login, "account_login")
-        .column_as(account::Column::Name, "account_name")
-        .column_as(account::Column::Level, "account_level")
-        .join(JoinType::InnerJoin, token_grant::Relation::App.def())
-        .join(JoinType::InnerJoin, token_grant::Relation::Account.def())
-        .filter(token_grant::Column::AccessHash.eq(digest))
-        .filter(generations_match())
-        .into_model::<TokenHolder>()
-        .one(&state.db)
-        .await?;
+    let found = match &state.read_path {
+        Some(read_path) => read_path
+            .with(|connection| token_holder_sqlite(connection, &digest))
+            .map_err(TokenRefusal::Fault)?,
+        None => {
+            token_holder_select(Expr::val(digest))
+                .into_model::<TokenHolder>()
+                .one(&state.db)
+                .await?
+        }
+    };
     let holder = match found {
         Some(holder) if holder.app_removed_at.is_none() => holder,
         _ => return Err(TokenRefusal::Denied("The access token is not valid.")),
@@ -376,13 +357,67 @@ pub async fn check_access_token(
         }));
     }
     if at - holder.last_used_at >= TOUCH_INTERVAL {
-        token_grant::Entity::update_many()
-            .col_expr(token_grant::Column::LastUsedAt, Expr::value(at))
-            .filter(token_grant::Column::Id.eq(holder.grant_id))
-            .exec(&state.db)
-            .await?;
+        // Bookkeeping rides the writer's next batch: checking a token stays a read.
+        state.grant_writer.touch(holder.grant_id, at);
     }
     Ok(holder)
+}
+
+/// The grant, App and account of the access token whose hash is `digest` (an expression: a
+/// value, or the parameter `:digest`), under the App's current generations; one query, of
+/// only the columns the answer needs (every text column read is a copy).
+fn token_holder_select(digest: Expr) -> Select<token_grant::Entity> {
+    token_grant::Entity::find()
+        .select_only()
+        .column_as(token_grant::Column::Id, "grant_id")
+        .columns([
+            token_grant::Column::AccessExpiresAt,
+            token_grant::Column::LastUsedAt,
+        ])
+        .column_as(app::Column::Key, "app_key")
+        .column_as(app::Column::Name, "app_name")
+        .column_as(app::Column::Api, "app_api")
+        .column_as(app::Column::Suspended, "app_suspended")
+        .column_as(app::Column::RemovedAt, "app_removed_at")
+        .column_as(account::Column::Id, "account_id")
+        .column_as(account::Column::Login, "account_login")
+        .column_as(account::Column::Name, "account_name")
+        .column_as(account::Column::Level, "account_level")
+        .join(JoinType::InnerJoin, token_grant::Relation::App.def())
+        .join(JoinType::InnerJoin, token_grant::Relation::Account.def())
+        .filter(Expr::col((token_grant::Entity, token_grant::Column::AccessHash)).eq(digest))
+        .filter(generations_match())
+}
+
+/// [`token_holder_select`] on the thin SQLite read path.
+fn token_holder_sqlite(
+    connection: &rusqlite::Connection,
+    digest: &str,
+) -> rusqlite::Result<Option<TokenHolder>> {
+    use rusqlite::OptionalExtension;
+    static SQL: OnceLock<String> = OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        read_path::sqlite_sql(&token_holder_select(Expr::cust(":digest")).into_query())
+    });
+    connection
+        .prepare_cached(sql)?
+        .query_row(rusqlite::named_params! {":digest": digest}, |row| {
+            Ok(TokenHolder {
+                grant_id: row.get(0)?,
+                access_expires_at: row.get(1)?,
+                last_used_at: row.get(2)?,
+                app_key: row.get(3)?,
+                app_name: row.get(4)?,
+                app_api: row.get(5)?,
+                app_suspended: row.get(6)?,
+                app_removed_at: row.get(7)?,
+                account_id: row.get(8)?,
+                account_login: row.get(9)?,
+                account_name: row.get(10)?,
+                account_level: row.get(11)?,
+            })
+        })
+        .optional()
 }
 
 /// A grant that can still be used (SPEC §3 "live"): its access token or its refresh token

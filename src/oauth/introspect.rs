@@ -4,17 +4,18 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect,
-    RelationTrait,
+    Condition, EntityTrait, FromQueryResult, JoinType, QueryFilter, QuerySelect, QueryTrait,
+    RelationTrait, Select,
 };
 use serde_json::{Value, json};
+use std::sync::OnceLock;
 
 use super::{OAuthError, client_auth, grants, params};
-
 use crate::infra::RequestMeta;
 use crate::infra::entities::{account, token_grant};
-use crate::infra::{ServerState, crypto, now};
+use crate::infra::{ServerState, crypto, now, read_path};
 
 /// `{active: true, …}` for a live access or refresh token of the calling App; `{active:
 /// false}` for anything else: unknown, expired, another App's, or the App is suspended.
@@ -45,6 +46,79 @@ struct Introspected {
     account_login: String,
 }
 
+/// The grant of the App `app_id` (under its generations) whose access or refresh token has
+/// the hash `digest`; each an expression: a value, or a parameter of the same name.
+fn grant_select(
+    app_id: Expr,
+    secret_generation: Expr,
+    trust_generation: Option<Expr>,
+    digest: Expr,
+) -> Select<token_grant::Entity> {
+    let grant_col = |column: token_grant::Column| Expr::col((token_grant::Entity, column));
+    token_grant::Entity::find()
+        .select_only()
+        .columns([
+            token_grant::Column::AccessHash,
+            token_grant::Column::AccessExpiresAt,
+            token_grant::Column::RefreshExpiresAt,
+            token_grant::Column::CreatedAt,
+        ])
+        .column_as(account::Column::Id, "account_id")
+        .column_as(account::Column::Login, "account_login")
+        .join(JoinType::InnerJoin, token_grant::Relation::Account.def())
+        .filter(grant_col(token_grant::Column::AppId).eq(app_id))
+        .filter(grants::generations_match_values(
+            secret_generation,
+            trust_generation,
+        ))
+        .filter(
+            Condition::any()
+                .add(grant_col(token_grant::Column::AccessHash).eq(digest.clone()))
+                .add(grant_col(token_grant::Column::RefreshHash).eq(digest)),
+        )
+}
+
+/// [`grant_select`] on the thin SQLite read path (one statement for trusted Apps, one for
+/// the others).
+fn introspected_sqlite(
+    connection: &rusqlite::Connection,
+    app: &client_auth::AuthenticatedApp,
+    digest: &str,
+) -> rusqlite::Result<Option<Introspected>> {
+    use rusqlite::OptionalExtension;
+    static SQL: [OnceLock<String>; 2] = [OnceLock::new(), OnceLock::new()];
+    let sql = SQL[usize::from(app.trusted)].get_or_init(|| {
+        let select = grant_select(
+            Expr::cust(":app_id"),
+            Expr::cust(":secret_generation"),
+            app.trusted.then(|| Expr::cust(":trust_generation")),
+            Expr::cust(":digest"),
+        );
+        read_path::sqlite_sql(&select.into_query())
+    });
+    let mut parameters: Vec<(&str, &dyn rusqlite::ToSql)> = vec![
+        (":app_id", &app.id),
+        (":secret_generation", &app.secret_generation),
+        (":digest", &digest),
+    ];
+    if app.trusted {
+        parameters.push((":trust_generation", &app.trust_generation));
+    }
+    connection
+        .prepare_cached(sql)?
+        .query_row(parameters.as_slice(), |row| {
+            Ok(Introspected {
+                access_hash: row.get(0)?,
+                access_expires_at: row.get(1)?,
+                refresh_expires_at: row.get(2)?,
+                created_at: row.get(3)?,
+                account_id: row.get(4)?,
+                account_login: row.get(5)?,
+            })
+        })
+        .optional()
+}
+
 async fn run(
     state: &ServerState,
     meta: &RequestMeta,
@@ -61,27 +135,23 @@ async fn run(
         return Ok(inactive);
     }
     let digest = crypto::token_digest(token);
-    let found = token_grant::Entity::find()
-        .select_only()
-        .columns([
-            token_grant::Column::AccessHash,
-            token_grant::Column::AccessExpiresAt,
-            token_grant::Column::RefreshExpiresAt,
-            token_grant::Column::CreatedAt,
-        ])
-        .column_as(account::Column::Id, "account_id")
-        .column_as(account::Column::Login, "account_login")
-        .join(JoinType::InnerJoin, token_grant::Relation::Account.def())
-        .filter(token_grant::Column::AppId.eq(app.id))
-        .filter(grants::generations_match_app(&app))
-        .filter(
-            Condition::any()
-                .add(token_grant::Column::AccessHash.eq(digest.as_str()))
-                .add(token_grant::Column::RefreshHash.eq(digest.as_str())),
-        )
-        .into_model::<Introspected>()
-        .one(&state.db)
-        .await?;
+    let found = match &state.read_path {
+        Some(read_path) => {
+            read_path.with(|connection| introspected_sqlite(connection, &app, &digest))?
+        }
+        None => {
+            let trust_generation = app.trusted.then(|| Expr::val(app.trust_generation));
+            grant_select(
+                Expr::val(app.id),
+                Expr::val(app.secret_generation),
+                trust_generation,
+                Expr::val(digest.as_str()),
+            )
+            .into_model::<Introspected>()
+            .one(&state.db)
+            .await?
+        }
+    };
     let Some(grant) = found else {
         return Ok(inactive);
     };

@@ -6,6 +6,7 @@ pub mod code_grant;
 mod consent_page;
 mod error;
 pub mod grants;
+pub mod housekeeping;
 mod introspect;
 mod metadata;
 mod no_store;

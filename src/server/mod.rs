@@ -10,7 +10,8 @@ pub use router::router;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
-use crate::infra::{Config, ServerState, db, secret_box};
+use crate::infra::{Config, ServerState, db, grant_writer, read_path, secret_box};
+use crate::oauth::housekeeping;
 
 /// Sets up everything a server needs from its configuration: the database (migrated),
 /// the first Administrator, the key of App secrets, and the state shared by every request.
@@ -18,7 +19,13 @@ pub async fn start(config: Config) -> Result<ServerState, Box<dyn std::error::Er
     let secrets = secret_box::SecretBox::load(&config)?;
     let db = db::connect(&config).await?;
     first_start::ensure_administrator(&db, &config).await?;
-    Ok(ServerState::new(db, config, secrets))
+    let writer = grant_writer::GrantWriter::start(
+        db.clone(),
+        read_path::sqlite_file(&config.database_url()).as_deref(),
+    )?;
+    let state = ServerState::new(db, config, secrets, writer);
+    housekeeping::start(&state);
+    Ok(state)
 }
 
 /// Runs the server binary: reads the configuration, starts, serves until Ctrl-C or SIGTERM.

@@ -21,29 +21,35 @@ pub fn router(state: ServerState) -> Router {
     let context_state = state.clone();
     let provide_state = move || provide_context(context_state.clone());
     let max_body = state.config.max_body_bytes;
-    Router::new()
-        .route("/livez", get(livez))
-        .route("/healthz", get(healthz))
-        .merge(crate::oauth::routes())
-        .merge(crate::resources::routes())
-        .merge(super::bundle::routes(&state.leptos_options))
+    // Server functions and pages: the cross-site check and the status of a failed server
+    // function apply here only, not to the APIs Apps call nor to the probes.
+    let console = Router::new()
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || document(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
-            provide_state,
-            document,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(provide_state, document))
         .layer(middleware::map_response(server_fn_error_status))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             web_security::same_site_forms,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            web_security::common_headers,
-        ))
+        ));
+    // The consent form (POST /oauth/authorize) is a console form too.
+    let oauth = crate::oauth::routes().route_layer(middleware::from_fn_with_state(
+        state.clone(),
+        web_security::same_site_forms,
+    ));
+    Router::new()
+        .route("/livez", get(livez))
+        .route("/healthz", get(healthz))
+        .merge(oauth)
+        .merge(crate::resources::routes())
+        .merge(super::bundle::routes(&state.leptos_options))
+        .merge(console)
+        .layer(web_security::common_headers(&state.config))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(
             // Only the method and path are logged: queries may carry tokens.

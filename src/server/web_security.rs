@@ -7,8 +7,10 @@ use axum::extract::State;
 use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use tower::layer::util::Stack;
+use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::infra::ServerState;
+use crate::infra::{Config, ServerState};
 
 /// The policy of a console page whose inline scripts carry `nonce`: scripts only from this
 /// site or with the nonce (no `unsafe-inline`), WebAssembly compiled by the page itself,
@@ -39,26 +41,34 @@ pub fn set_page_policy() {
     }
 }
 
-/// Adds the headers every response carries, unless the handler chose its own.
-pub async fn common_headers(
-    State(state): State<ServerState>,
-    request: Request<Body>,
-    next: Next,
-) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    headers
-        .entry(header::X_CONTENT_TYPE_OPTIONS)
-        .or_insert(HeaderValue::from_static("nosniff"));
-    headers
-        .entry(header::REFERRER_POLICY)
-        .or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
-    if state.config.is_https() {
-        headers
-            .entry(header::STRICT_TRANSPORT_SECURITY)
-            .or_insert(HeaderValue::from_static("max-age=31536000"));
-    }
-    response
+/// The headers every response carries, unless the handler chose its own: `nosniff`, a
+/// referrer policy, and HSTS when the console is reached over https. Plain header layers,
+/// built once: no handler runs and no state is cloned per request.
+pub type CommonHeaders = Stack<
+    SetResponseHeaderLayer<Option<HeaderValue>>,
+    Stack<SetResponseHeaderLayer<HeaderValue>, SetResponseHeaderLayer<HeaderValue>>,
+>;
+
+/// The layers of [`CommonHeaders`] for `config`.
+pub fn common_headers(config: &Config) -> CommonHeaders {
+    Stack::new(
+        SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            config
+                .is_https()
+                .then(|| HeaderValue::from_static("max-age=31536000")),
+        ),
+        Stack::new(
+            SetResponseHeaderLayer::if_not_present(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            SetResponseHeaderLayer::if_not_present(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("strict-origin-when-cross-origin"),
+            ),
+        ),
+    )
 }
 
 /// Refuses (403) a POST to a server function or to the consent form that another page than
