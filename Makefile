@@ -24,14 +24,14 @@ E2E_ADDR := 127.0.0.1:3107
 E2E_DATA := $(CACHE)/e2e-data
 E2E_ADMIN_PASSWORD := e2e-admin-password
 
-.PHONY: run test bench screenshots tools load-tool browser postgres fmt-check clippy test-sqlite test-postgres end2end
+.PHONY: run test bench screenshots tools load-tool browser postgres nginx fmt-check clippy test-sqlite test-postgres end2end
 
 ## Build in release mode and serve on the embedded SQLite database at http://127.0.0.1:3000.
 run: tools
 	cargo leptos serve --release
 
 ## Format check, clippy (server and wasm32), Rust tests on SQLite and PostgreSQL, Playwright.
-test: tools browser postgres fmt-check clippy test-sqlite test-postgres end2end
+test: tools browser postgres nginx fmt-check clippy test-sqlite test-postgres end2end
 
 ## Release build, fresh SQLite database, load from oha; a table and bench/results/latest.json.
 ## With DATABASE_URL (PostgreSQL), rows 2-4 run again on a new database on that server.
@@ -80,6 +80,10 @@ ifeq ($(DATABASE_URL),)
 		|| $(SUDO) pg_ctlcluster $$version main start
 	@$(SUDO) su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
 endif
+
+# The reverse proxy of the embedding end-to-end test (a portal framing the console under /console).
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { $(APT) update && $(APT) install -y nginx; }
 
 fmt-check:
 	cargo fmt --all -- --check
