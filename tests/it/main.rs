@@ -12,6 +12,7 @@ mod authorization_code;
 mod client_credentials;
 mod concurrency;
 mod crash;
+mod embedding;
 mod hardening;
 mod hostile_input;
 mod hostile_params;
