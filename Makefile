@@ -70,7 +70,7 @@ tools:
 
 browser:
 	@command -v chromium >/dev/null || { $(APT) update && $(APT) install -y chromium chromium-driver; }
-	@[ -d end2end/node_modules/@playwright/test ] && [ -d end2end/node_modules/oauth4webapi ] && [ -d end2end/node_modules/@axe-core/playwright ] || (cd end2end && npm ci)
+	@[ -d end2end/node_modules/@playwright/test ] && [ -d end2end/node_modules/oauth4webapi ] && [ -d end2end/node_modules/@axe-core/playwright ] && [ -d end2end/node_modules/jose ] || (cd end2end && npm ci)
 
 postgres:
 ifeq ($(DATABASE_URL),)
@@ -99,10 +99,12 @@ test-sqlite:
 test-postgres:
 	APPWARD_TEST_DATABASE_URL=$(PG_TEST_URL) cargo test --features ssr --test '*'
 
-# The release build: some breakage (wasm-opt, hydration) shows only there.
-end2end: tools browser
+# The release build: some breakage (wasm-opt, hydration) shows only there. Then the same
+# build framed by a portal behind nginx (end2end/embedding.config.ts starts both itself).
+end2end: tools browser nginx
 	rm -rf "$(E2E_DATA)"
 	LEPTOS_SITE_ADDR=$(E2E_ADDR) APPWARD_E2E_URL=http://$(E2E_ADDR) \
 		APPWARD_DATA_DIR="$(E2E_DATA)" APPWARD_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) \
 		DATABASE_URL= RUST_LOG=warn \
 		cargo leptos end-to-end --release
+	cd end2end && APPWARD_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) npx playwright test --config embedding.config.ts
