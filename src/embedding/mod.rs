@@ -40,6 +40,22 @@ pub fn base_path() -> String {
     }
 }
 
+/// Whether a dialog's default button carries `autofocus`: not in frameless mode, where the
+/// console sits in a portal's cross-origin frame, and Chromium blocks (and reports as an
+/// error) every autofocus there; `showModal` then focuses the dialog's first control.
+pub fn autofocus() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        !page_marks::PageMarks::current().frameless
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        leptos::prelude::document()
+            .document_element()
+            .is_none_or(|root| !root.has_attribute("data-frameless"))
+    }
+}
+
 /// `path` (a path of the console, `/apps`) as the browser must ask for it: under the base path.
 pub fn href(path: &str) -> String {
     format!("{}{path}", base_path())
