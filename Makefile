@@ -24,14 +24,14 @@ E2E_ADDR := 127.0.0.1:3107
 E2E_DATA := $(CACHE)/e2e-data
 E2E_ADMIN_PASSWORD := e2e-admin-password
 
-.PHONY: run test bench package server-lto screenshots tools load-tool browser postgres fmt-check clippy test-sqlite test-postgres end2end
+.PHONY: run test bench package server-lto screenshots tools load-tool browser postgres nginx fmt-check clippy test-sqlite test-postgres end2end
 
 ## Build in release mode and serve on the embedded SQLite database at http://127.0.0.1:3000.
 run: tools
 	cargo leptos serve --release --precompress
 
 ## Format check, clippy (server and wasm32), Rust tests on SQLite and PostgreSQL, Playwright.
-test: tools browser postgres fmt-check clippy test-sqlite test-postgres end2end
+test: tools browser postgres nginx fmt-check clippy test-sqlite test-postgres end2end
 
 ## Release build (server with LTO), a bare axum ceiling, fresh SQLite database, load from oha
 ## (median of 3 runs per row); a table and bench/results/latest.json.
@@ -82,7 +82,7 @@ tools:
 
 browser:
 	@command -v chromium >/dev/null || { $(APT) update && $(APT) install -y chromium chromium-driver; }
-	@[ -d end2end/node_modules/@playwright/test ] && [ -d end2end/node_modules/oauth4webapi ] && [ -d end2end/node_modules/@axe-core/playwright ] || (cd end2end && npm ci)
+	@[ -d end2end/node_modules/@playwright/test ] && [ -d end2end/node_modules/oauth4webapi ] && [ -d end2end/node_modules/@axe-core/playwright ] && [ -d end2end/node_modules/jose ] || (cd end2end && npm ci)
 
 postgres:
 ifeq ($(DATABASE_URL),)
@@ -92,6 +92,10 @@ ifeq ($(DATABASE_URL),)
 		|| $(SUDO) pg_ctlcluster $$version main start
 	@$(SUDO) su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
 endif
+
+# The reverse proxy of the embedding end-to-end test (a portal framing the console under /console).
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { $(APT) update && $(APT) install -y nginx; }
 
 fmt-check:
 	cargo fmt --all -- --check
@@ -108,10 +112,12 @@ test-sqlite:
 test-postgres:
 	APPWARD_TEST_DATABASE_URL=$(PG_TEST_URL) cargo test --features ssr --test '*'
 
-# The release build: some breakage (wasm-opt, hydration) shows only there.
-end2end: tools browser
+# The release build: some breakage (wasm-opt, hydration) shows only there. Then the same
+# build framed by a portal behind nginx (end2end/embedding.config.ts starts both itself).
+end2end: tools browser nginx
 	rm -rf "$(E2E_DATA)"
 	LEPTOS_SITE_ADDR=$(E2E_ADDR) APPWARD_E2E_URL=http://$(E2E_ADDR) \
 		APPWARD_DATA_DIR="$(E2E_DATA)" APPWARD_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) \
 		DATABASE_URL= RUST_LOG=warn \
 		cargo leptos end-to-end --release --precompress
+	cd end2end && APPWARD_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) npx playwright test --config embedding.config.ts

@@ -7,6 +7,7 @@ pub mod apps;
 pub mod apps_management;
 pub mod components;
 pub mod domain;
+pub mod embedding;
 pub mod error;
 pub mod listing;
 pub mod pages;
@@ -27,6 +28,11 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    // Server functions live under the base path the server rendered into the page.
+    let base = embedding::base_path();
+    if !base.is_empty() {
+        let _ = leptos::server_fn::client::try_set_server_url(Box::leak(base.into_boxed_str()));
+    }
     leptos::mount::hydrate_body(shell::ConsoleRoutes);
     // Lets browser tests (and operators' scripts) know the console is interactive.
     if let Some(root) = leptos::prelude::document().document_element() {

@@ -14,17 +14,27 @@ pub fn document(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::server::web_security::set_page_policy();
     let theme = crate::components::Theme::current();
+    let marks = crate::embedding::page_marks::PageMarks::current();
+    let base = marks.base.clone();
     view! {
         <!DOCTYPE html>
-        <html lang="en" data-theme=theme.as_str()>
+        <html
+            lang="en"
+            data-theme=theme.as_str()
+            data-base=(!base.is_empty()).then(|| base.clone())
+            data-frameless=marks.frameless.then_some("true")
+            data-frame-origins=marks.frame_origins
+        >
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
-                <link rel="icon" href="/favicon.ico"/>
+                <link rel="icon" href=format!("{base}/favicon.ico")/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options root=base.clone()/>
+                <script src=format!("{base}/frame.js") defer></script>
                 <MetaTags/>
+                {marks.theme.then(|| view! { <link rel="stylesheet" href=format!("{base}/theme.css")/> })}
             </head>
             <body>
                 <ConsoleRoutes/>
@@ -38,9 +48,9 @@ pub fn document(options: LeptosOptions) -> impl IntoView {
 pub fn ConsoleRoutes() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/appward.css"/>
+        <Stylesheet id="leptos" href=crate::embedding::href("/pkg/appward.css")/>
         <Title formatter=|page: String| format!("{page} · Appward")/>
-        <Router>
+        <Router base=crate::embedding::base_path()>
             <Routes fallback=NotFound>
                 <Route path=path!("/sign-in") view=SignInPage/>
                 <ParentRoute path=path!("") view=Console ssr=SsrMode::Async>

@@ -6,6 +6,7 @@ mod m20261122_000002_create_apps;
 mod m20261122_000003_create_grants;
 mod m20261122_000004_create_codes;
 mod m20261201_000005_security_hardening;
+mod m20261202_000006_portal_sign_in;
 
 /// Every migration of Appward, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_grants::Migration),
             Box::new(m20261122_000004_create_codes::Migration),
             Box::new(m20261201_000005_security_hardening::Migration),
+            Box::new(m20261202_000006_portal_sign_in::Migration),
         ]
     }
 }

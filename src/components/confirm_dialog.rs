@@ -60,7 +60,7 @@ pub fn ConfirmDialog(
                 <button
                     type="button"
                     class="primary"
-                    autofocus
+                    autofocus=crate::embedding::autofocus()
                     on:click=move |_| {
                         open.set(false);
                         on_confirm.run(());

@@ -39,7 +39,7 @@ pub fn Pager(
         };
         match (target, &to) {
             (Some(target), PageTo::Address(href)) => view! {
-                <A href=href(target) scroll=false attr:rel=rel attr:class="button">
+                <A href=crate::embedding::href(&href(target)) scroll=false attr:rel=rel attr:class="button">
                     {before}{text}{after}
                 </A>
             }

@@ -46,17 +46,11 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// `APPWARD_DB_POOL_SIZE`: the most database connections at once (else sized for the machine).
     pub pool_size: Option<u32>,
+    /// Embedding into a portal: base path, cross-site cookies, portal sign-in, theme.
+    pub embedding: super::embedding_settings::EmbeddingSettings,
 }
 
-/// A variable that is set but cannot be understood.
-#[derive(Debug, thiserror::Error)]
-#[error("{variable}: {message}")]
-pub struct ConfigError {
-    /// The environment variable.
-    pub variable: &'static str,
-    /// What is wrong with its value.
-    pub message: String,
-}
+pub use super::config_error::ConfigError;
 
 impl Config {
     /// Reads the configuration from the process environment.
@@ -69,9 +63,14 @@ impl Config {
         let site_addr: SocketAddr = parse(&lookup, "LEPTOS_SITE_ADDR", "127.0.0.1:3000", |v| {
             v.parse().map_err(|e| format!("not an address:port ({e})"))
         })?;
-        let public_url = lookup("APPWARD_PUBLIC_URL")
-            .map(|url| url.trim_end_matches('/').to_owned())
-            .unwrap_or_else(|| format!("http://{site_addr}"));
+        let given_public_url =
+            lookup("APPWARD_PUBLIC_URL").map(|url| url.trim_end_matches('/').to_owned());
+        // The base path is part of the public URL (the issuer), so both are read together.
+        let (embedding, public_url) = super::embedding_settings::EmbeddingSettings::from_lookup(
+            &lookup,
+            given_public_url.as_deref(),
+            &format!("http://{site_addr}"),
+        )?;
         if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
             return Err(ConfigError {
                 variable: "APPWARD_PUBLIC_URL",
@@ -93,7 +92,7 @@ impl Config {
             session_ttl: parse(&lookup, "APPWARD_SESSION_TTL", "8h", duration)?,
             require_pkce: parse(&lookup, "APPWARD_REQUIRE_PKCE", "false", boolean)?,
             trusted_proxies: parse(&lookup, "APPWARD_TRUSTED_PROXIES", "", addresses)?,
-            frame_ancestors: lookup("APPWARD_FRAME_ANCESTORS").unwrap_or_else(|| "'self'".into()),
+            frame_ancestors: embedding.frame_ancestors.clone(),
             sign_in_attempts_per_minute: parse(&lookup, "APPWARD_SIGN_IN_ATTEMPTS", "10", number)?,
             client_auth_attempts_per_minute: parse(
                 &lookup,
@@ -132,6 +131,7 @@ impl Config {
                     })
                 })
                 .transpose()?,
+            embedding,
         })
     }
 

@@ -3,8 +3,10 @@
 //! Nothing here knows a feature; the features and the composition root (`crate::server`)
 //! use it.
 pub mod config;
+pub mod config_error;
 pub mod crypto;
 pub mod db;
+pub mod embedding_settings;
 pub mod entities;
 pub mod failure_limit;
 pub mod grant_rows;

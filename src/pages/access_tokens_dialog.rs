@@ -100,7 +100,7 @@ pub fn AccessTokensDialog(
                 })}
             </Transition>
             <div class="actions">
-                <button type="button" class="primary" autofocus on:click=move |_| close()>"Close"</button>
+                <button type="button" class="primary" autofocus=crate::embedding::autofocus() on:click=move |_| close()>"Close"</button>
             </div>
         </dialog>
     }

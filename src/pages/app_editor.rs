@@ -84,7 +84,7 @@ pub fn EditAppPage() -> impl IntoView {
                         view! {
                         <h1>"Edit App"</h1>
                         <p class="error" role="alert">{error.to_string()}</p>
-                        <A href=AppsLocation::of(AppsTab::Registration, ApiKind::UnifiedApi).href()>"Back to App Registration"</A>
+                        <A href=crate::embedding::href(&AppsLocation::of(AppsTab::Registration, ApiKind::UnifiedApi).href())>"Back to App Registration"</A>
                     }.into_any()
                     }
                 }
@@ -363,7 +363,7 @@ fn looks_alike(name: &str, value: &str) -> bool {
 fn FormActions(api: ApiKind, pending: Memo<bool>) -> impl IntoView {
     view! {
         <div class="actions">
-            <A href=AppsLocation::of(AppsTab::Registration, api).href() attr:class="button">"Cancel"</A>
+            <A href=crate::embedding::href(&AppsLocation::of(AppsTab::Registration, api).href()) attr:class="button">"Cancel"</A>
             <button type="submit" class="primary" disabled=move || pending.get()
                 aria-busy=move || pending.get().to_string()>
                 {move || if pending.get() { "Saving…" } else { "OK" }}

@@ -87,7 +87,7 @@ fn RegisteredApps(
     let selected: RwSignal<BTreeSet<String>> = RwSignal::new(BTreeSet::new());
     let toolbar = view! {
         <div class="toolbar">
-            <A href=format!("/apps/new?api={}", api.as_str()) attr:class="button primary">
+            <A href=crate::embedding::href(&format!("/apps/new?api={}", api.as_str())) attr:class="button primary">
                 <Icon icon=ADD/>
                 "Add App"
             </A>
@@ -164,7 +164,7 @@ fn AppLine(row: AppRow, selected: RwSignal<BTreeSet<String>>, with_owner: bool) 
             <td class="select">
                 <SelectRow label=format!("Select {}", row.name) key=row.key.clone() selected/>
             </td>
-            <td class="app-name"><A href=app_href(&row.key)>{row.name.clone()}</A></td>
+            <td class="app-name"><A href=crate::embedding::href(&app_href(&row.key))>{row.name.clone()}</A></td>
             <td class="description">
                 <DescriptionHint id=format!("registered-description-{}", row.key) text=row.description.clone()/>
             </td>

@@ -219,7 +219,7 @@ fn ManagedLine(
         name: name.clone(),
     };
     let app_link = if row.manageable {
-        view! { <A href=app_href(&key)>{row.name.clone()}</A> }.into_any()
+        view! { <A href=crate::embedding::href(&app_href(&key))>{row.name.clone()}</A> }.into_any()
     } else {
         view! { <span>{row.name.clone()}</span> }.into_any()
     };

@@ -46,10 +46,10 @@ fn ConsoleHeader(account: SignedInAccount) -> impl IntoView {
     let level = (level != account.name).then_some(level);
     view! {
         <header class="console-header">
-            <A href="/" attr:class="brand">"Appward"</A>
+            <A href=crate::embedding::href("/") attr:class="brand">"Appward"</A>
             <nav aria-label="Main">
-                <A href="/apps">"Apps"</A>
-                <A href="/accounts">"Accounts"</A>
+                <A href=crate::embedding::href("/apps")>"Apps"</A>
+                <A href=crate::embedding::href("/accounts")>"Accounts"</A>
             </nav>
             <p class="who">
                 <span class="account-name">{account.name.clone()}</span>

@@ -16,13 +16,13 @@ pub fn HomePage() -> impl IntoView {
         <p class="level">{format!("Level: {}", account.level)}</p>
         <ul class="tiles">
             <li>
-                <A href="/apps">
+                <A href=crate::embedding::href("/apps")>
                     <span class="tile-title">"SystemAPI & UnifiedAPI"</span>
                     <span class="tile-text">"Register Apps and manage their access tokens."</span>
                 </A>
             </li>
             <li>
-                <A href="/accounts">
+                <A href=crate::embedding::href("/accounts")>
                     <span class="tile-title">"Accounts"</span>
                     <span class="tile-text">"Create and remove the accounts below yours."</span>
                 </A>

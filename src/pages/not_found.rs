@@ -11,7 +11,7 @@ pub fn NotFound() -> impl IntoView {
         <Title text="Not found"/>
         <main id="main" class="narrow">
             <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. " <A href="/">"Go to the home page"</A>"."</p>
+            <p>"There is nothing at this address. " <A href=crate::embedding::href("/")>"Go to the home page"</A>"."</p>
         </main>
     }
 }

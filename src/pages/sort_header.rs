@@ -27,7 +27,7 @@ pub fn SortHeader<S: SortColumn>(
     };
     view! {
         <th scope="col" aria-sort=aria_sort>
-            <A href=href scroll=false attr:class="sort" attr:title=format!("Sort by {title}")>
+            <A href=crate::embedding::href(&href) scroll=false attr:class="sort" attr:title=format!("Sort by {title}")>
                 {label}
                 <span class="visually-hidden">{format!(", sort by {title}")}</span>
             </A>

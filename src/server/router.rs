@@ -19,11 +19,16 @@ use crate::shell::{ConsoleRoutes, document};
 pub fn router(state: ServerState) -> Router {
     let routes = generate_route_list(ConsoleRoutes);
     let context_state = state.clone();
-    let provide_state = move || provide_context(context_state.clone());
+    let provide_state = move || {
+        crate::embedding::base_path::provide_request_url(&context_state.config.embedding.base_path);
+        provide_context(context_state.clone())
+    };
     let max_body = state.config.max_body_bytes;
+    let base = state.config.embedding.base_path.clone();
     // Server functions and pages: the cross-site check and the status of a failed server
     // function apply here only, not to the APIs Apps call nor to the probes.
     let console = Router::new()
+        .merge(crate::embedding::routes())
         .leptos_routes_with_context(&state, routes, provide_state.clone(), {
             let options = state.leptos_options.clone();
             move || document(options.clone())
@@ -35,6 +40,10 @@ pub fn router(state: ServerState) -> Router {
         .layer(middleware::map_response(server_fn_error_status))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            crate::embedding::frameless::remember,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             web_security::same_site_forms,
         ));
     // The consent form (POST /oauth/authorize) is a console form too.
@@ -42,7 +51,7 @@ pub fn router(state: ServerState) -> Router {
         state.clone(),
         web_security::same_site_forms,
     ));
-    Router::new()
+    let app = Router::new()
         .route("/livez", get(livez))
         .route("/healthz", get(healthz))
         .merge(oauth)
@@ -57,7 +66,8 @@ pub fn router(state: ServerState) -> Router {
                 tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
             }),
         )
-        .with_state(state)
+        .with_state(state);
+    crate::embedding::base_path::mount(app, &base)
 }
 
 /// `GET /livez`: 200 while the process serves requests; touches nothing (the liveness probe,

@@ -84,7 +84,13 @@ pub async fn same_site_forms(
     let path = request.uri().path();
     let guarded = request.method() == Method::POST
         && (path.starts_with("/api/") || path.starts_with("/oauth/authorize"));
-    if guarded && is_cross_site(&request, &state.config.public_url) {
+    // The public URL may carry a base path (issue 16); a browser's `Origin` never does.
+    if guarded
+        && is_cross_site(
+            &request,
+            &crate::infra::embedding_settings::origin_of(&state.config.public_url),
+        )
+    {
         return (
             StatusCode::FORBIDDEN,
             "Cross-site requests are not accepted.",

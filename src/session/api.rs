@@ -25,7 +25,8 @@ pub async fn sign_in(
         leptos_axum::redirect(target);
         Ok(None)
     } else {
-        Ok(Some(target.to_owned()))
+        // The page loads it itself, so it must name the base path (a redirect gets it on the way out).
+        Ok(Some(crate::embedding::href(target)))
     }
 }
 

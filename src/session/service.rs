@@ -19,7 +19,12 @@ pub const COOKIE: &str = "appward_session";
 /// set by this very host), `__Secure-` over https under a base path, bare over http.
 pub fn cookie_name(state: &ServerState) -> &'static str {
     if !state.config.is_https() {
-        return COOKIE;
+        // Cross-site cookies are always `Secure` (browsers allow it on http://localhost).
+        return if state.config.embedding.cross_site_cookies {
+            "__Secure-appward_session"
+        } else {
+            COOKIE
+        };
     }
     let at_root = url::Url::parse(&state.config.public_url).is_ok_and(|url| url.path() == "/");
     if at_root {
@@ -96,8 +101,21 @@ pub async fn sign_in(
     }
     attempt.succeeded();
     let account = found.ok_or(ConsoleError::WrongCredentials)?;
+    let old = request_cookie_token(cookie_name(state));
+    set_cookie(&start(state, account.id, old).await?);
+    tracing::info!(account_id = account.id, "signed in");
+    Ok(())
+}
+
+/// Starts a new session of `account_id`, ending the one the browser held (`old`, the
+/// cookie's value); returns the `Set-Cookie` value that hands it to the browser.
+pub async fn start(
+    state: &ServerState,
+    account_id: i64,
+    old: Option<String>,
+) -> Result<String, ConsoleError> {
     // A new id at every sign-in: an id planted before sign-in is worth nothing after it.
-    if let Some(old) = request_cookie_token(cookie_name(state)) {
+    if let Some(old) = old {
         session::Entity::delete_by_id(crypto::token_digest(&old))
             .exec(&state.db)
             .await?;
@@ -106,19 +124,17 @@ pub async fn sign_in(
     let time = now();
     session::ActiveModel {
         id_hash: Set(crypto::token_digest(&token)),
-        account_id: Set(account.id),
+        account_id: Set(account_id),
         created_at: Set(time),
         last_seen_at: Set(time),
     }
     .insert(&state.db)
     .await?;
-    set_cookie(&cookie_header(
+    Ok(format!(
+        "{}={token}{}",
         cookie_name(state),
-        &token,
-        state.config.is_https(),
-    ));
-    tracing::info!(account_id = account.id, "signed in");
-    Ok(())
+        crate::embedding::cookies::attributes(&state.config)
+    ))
 }
 
 /// Deletes the request's session and clears the cookie.
@@ -130,13 +146,9 @@ pub async fn sign_out(state: &ServerState) -> Result<(), ConsoleError> {
             .await?;
     }
     set_cookie(&format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        "{}={}; Max-Age=0",
         cookie_name(state),
-        if state.config.is_https() {
-            "; Secure"
-        } else {
-            ""
-        }
+        crate::embedding::cookies::attributes(&state.config)
     ));
     Ok(())
 }
@@ -199,13 +211,6 @@ fn cookie_token(headers: &HeaderMap, cookie: &str) -> Option<String> {
         .find(|(name, _)| *name == cookie)
         .map(|(_, value)| value.to_owned())
         .filter(|value| !value.is_empty())
-}
-
-fn cookie_header(name: &str, token: &str, secure: bool) -> String {
-    format!(
-        "{name}={token}; Path=/; HttpOnly; SameSite=Lax{}",
-        if secure { "; Secure" } else { "" }
-    )
 }
 
 fn set_cookie(value: &str) {

@@ -13,6 +13,7 @@ mod bundle;
 mod client_credentials;
 mod concurrency;
 mod crash;
+mod embedding;
 mod group_commit;
 mod hardening;
 mod hostile_input;

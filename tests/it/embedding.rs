@@ -1,0 +1,706 @@
+//! Embedding into a portal (issue 16), through the real router: the base path (pages, OAuth
+//! and nothing outside it), cross-site cookies and the CSRF check under them, the start-up
+//! refusal of wildcard frame ancestors, frameless mode, the theme, and sign-in from the
+//! portal with tokens signed by a real JWT library (every bad token refused, nothing created).
+use crate::common;
+
+use appward::embedding::entities::{portal_person, portal_token_use};
+use appward::infra::entities::{account, session};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use common::TestServer;
+use common::oauth::{Pkce, access_token};
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use sea_orm::EntityTrait;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+const ISSUER: &str = "https://portal.test";
+const AUDIENCE: &str = "appward-tests";
+
+fn key_file(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/keys")
+        .join(name)
+}
+
+fn key_bytes(name: &str) -> Vec<u8> {
+    std::fs::read(key_file(name)).expect("a test key")
+}
+
+fn now() -> i64 {
+    appward::infra::now()
+}
+
+/// Claims of a good token: `sub` becomes an Organization under `sp1`.
+fn claims(sub: &str, jti: &str) -> Value {
+    json!({
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": sub,
+        "jti": jti,
+        "exp": now() + 60,
+        "level": "organization",
+        "parent": "sp1",
+        "name": "Portal Person",
+    })
+}
+
+fn sign(claims: &Value) -> String {
+    encode(
+        &Header::new(Algorithm::EdDSA),
+        claims,
+        &EncodingKey::from_ed_pem(&key_bytes("portal-ed25519-test-only.key")).unwrap(),
+    )
+    .unwrap()
+}
+
+/// A server under `/console` that trusts the test portal's Ed25519 key, with `sp1` (a
+/// Service Provider, the portal's subtree root), `org-outside` (an Organization outside it)
+/// and `alice` (an existing login). Its `url` includes the base path.
+async fn portal_server(extra: &[(&str, &str)]) -> TestServer {
+    let key = key_file("portal-ed25519-test-only.pub")
+        .display()
+        .to_string();
+    let mut vars = vec![
+        ("APPWARD_BASE_PATH", "/console"),
+        ("APPWARD_PORTAL_SSO_KEY", key.as_str()),
+        ("APPWARD_PORTAL_SSO_ISSUER", ISSUER),
+        ("APPWARD_PORTAL_SSO_AUDIENCE", AUDIENCE),
+        ("APPWARD_PORTAL_SSO_ROOT", "sp1"),
+    ];
+    vars.extend_from_slice(extra);
+    let mut server = TestServer::spawn_with(&vars).await;
+    server.url = format!("{}/console", server.url);
+    let admin = server.admin().await;
+    server
+        .create_account(&admin, "sp1", "service_provider", None)
+        .await;
+    server
+        .create_account(&admin, "org-outside", "organization", None)
+        .await;
+    server.create_account(&admin, "alice", "user", None).await;
+    server
+}
+
+async fn sso(server: &TestServer, token: &str, return_to: &str) -> reqwest::Response {
+    server
+        .client()
+        .get(format!("{}/sso", server.url))
+        .query(&[("token", token), ("return_to", return_to)])
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Rows of every table a sign-in could write to.
+async fn footprint(server: &TestServer) -> [u64; 4] {
+    [
+        server.count::<account::Entity>().await,
+        server.count::<portal_person::Entity>().await,
+        server.count::<portal_token_use::Entity>().await,
+        server.count::<session::Entity>().await,
+    ]
+}
+
+#[tokio::test]
+async fn a_portal_token_signs_a_new_person_in_without_a_password() {
+    let server = portal_server(&[]).await;
+    let before = footprint(&server).await;
+    let response = sso(
+        &server,
+        &sign(&claims("pat", "jti-1")),
+        "/console/apps?tab=management",
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        "/console/apps?tab=management"
+    );
+    let cookie = common::session_cookie(response.headers()).expect("a session cookie");
+    assert!(cookie.contains("Path=/console"), "{cookie}");
+    assert_eq!(server.status_with_cookie(&cookie).await, 200);
+    let after = footprint(&server).await;
+    assert_eq!(after[0], before[0] + 1, "one account created");
+    assert_eq!(after[1], before[1] + 1, "one portal person linked");
+    let mut people = portal_person::Entity::find().all(&server.db).await.unwrap();
+    assert_eq!(people.len(), 1);
+    let person = people.remove(0);
+    assert_eq!(person.issuer, ISSUER);
+    assert_eq!(person.subject, "pat");
+    let created = account::Entity::find_by_id(person.account_id)
+        .one(&server.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(created.login, "pat");
+    assert_eq!(created.name, "Portal Person");
+    assert_eq!(created.level, appward::domain::AccountLevel::Organization);
+
+    // A second token of the same person signs in to the same account.
+    let again = sso(&server, &sign(&claims("pat", "jti-2")), "/console").await;
+    assert_eq!(again.status(), 303);
+    assert_eq!(again.headers()["location"], "/console/");
+    assert_eq!(
+        server.count::<account::Entity>().await,
+        after[0],
+        "no second account"
+    );
+    // Password sign-in never works for a portal person.
+    let refused = server
+        .call(
+            &server.client(),
+            "sign_in",
+            &[("login", "pat"), ("password", "!portal")],
+        )
+        .await;
+    assert_eq!(refused.status(), 401);
+}
+
+/// A token made as `claims`, but with `alg: none` and no signature.
+fn unsigned(claims: &Value) -> String {
+    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+    format!("{header}.{payload}.")
+}
+
+#[tokio::test]
+async fn every_bad_token_is_refused_with_a_clear_page_and_creates_nothing() {
+    let server = portal_server(&[]).await;
+    // The replayed one is used once first.
+    let used = sign(&claims("replayed", "jti-used"));
+    assert_eq!(
+        sso(&server, &used, "/console/apps").await.status(),
+        303,
+        "first use"
+    );
+    let with = |change: &dyn Fn(&mut Value)| {
+        let mut c = claims("newcomer", "jti-bad");
+        change(&mut c);
+        c
+    };
+    let other_key = encode(
+        &Header::new(Algorithm::EdDSA),
+        &claims("newcomer", "jti-bad"),
+        &EncodingKey::from_ed_pem(&key_bytes("other-ed25519-test-only.key")).unwrap(),
+    )
+    .unwrap();
+    let hs256_with_public_key = encode(
+        &Header::new(Algorithm::HS256),
+        &claims("newcomer", "jti-bad"),
+        &EncodingKey::from_secret(&key_bytes("portal-ed25519-test-only.pub")).unwrap(),
+    )
+    .unwrap();
+    let cases: Vec<(&str, String, &str, &str)> = vec![
+        (
+            "expired",
+            sign(&with(&|c| c["exp"] = json!(now() - 120))),
+            "/console/apps",
+            "has expired",
+        ),
+        (
+            "replayed jti",
+            used.clone(),
+            "/console/apps",
+            "used already",
+        ),
+        (
+            "wrong audience",
+            sign(&with(&|c| c["aud"] = json!("someone-else"))),
+            "/console/apps",
+            "wrong audience",
+        ),
+        (
+            "wrong issuer",
+            sign(&with(&|c| c["iss"] = json!("https://evil.example"))),
+            "/console/apps",
+            "unknown issuer",
+        ),
+        (
+            "wrong key",
+            other_key,
+            "/console/apps",
+            "does not match the portal's key",
+        ),
+        (
+            "alg none",
+            unsigned(&claims("newcomer", "jti-bad")),
+            "/console/apps",
+            "not a valid token",
+        ),
+        (
+            "HS256 signed with the public key",
+            hs256_with_public_key,
+            "/console/apps",
+            "only algorithm of the portal's key",
+        ),
+        (
+            "lives too long",
+            sign(&with(&|c| c["exp"] = json!(now() + 600))),
+            "/console/apps",
+            "lives too long",
+        ),
+        (
+            "Administrator level",
+            sign(&with(&|c| c["level"] = json!("administrator"))),
+            "/console/apps",
+            "as the Administrator",
+        ),
+        (
+            "parent outside the subtree",
+            sign(&with(&|c| c["parent"] = json!("org-outside"))),
+            "/console/apps",
+            "outside the part of the account tree",
+        ),
+        (
+            "missing parent",
+            sign(&with(&|c| c["parent"] = json!("nobody"))),
+            "/console/apps",
+            "missing or outside",
+        ),
+        (
+            "a level the parent may not create",
+            sign(&with(&|c| c["level"] = json!("service_provider"))),
+            "/console/apps",
+            "cannot have a Service Provider below it",
+        ),
+        (
+            "sub equal to an existing login",
+            sign(&with(&|c| c["sub"] = json!("alice"))),
+            "/console/apps",
+            "never takes an account over",
+        ),
+        (
+            "sub equal to the Administrator's login",
+            sign(&with(&|c| c["sub"] = json!("admin"))),
+            "/console/apps",
+            "never takes an account over",
+        ),
+        (
+            "foreign return_to",
+            sign(&claims("newcomer", "jti-bad")),
+            "https://evil.example/console/apps",
+            "must be a path of this console",
+        ),
+        (
+            "return_to outside the base",
+            sign(&claims("newcomer", "jti-bad")),
+            "/elsewhere",
+            "must be a path of this console",
+        ),
+        (
+            "protocol-relative return_to",
+            sign(&claims("newcomer", "jti-bad")),
+            "//evil.example/console",
+            "must be a path of this console",
+        ),
+    ];
+    let before = footprint(&server).await;
+    for (case, token, return_to, says) in cases {
+        let response = sso(&server, &token, return_to).await;
+        let status = response.status();
+        assert!(
+            status == 400 || status == 403,
+            "{case}: refused, not {status}"
+        );
+        assert!(
+            common::session_cookie(response.headers()).is_none(),
+            "{case}: no session"
+        );
+        assert!(response.headers().get("location").is_none(), "{case}");
+        let page = response.text().await.unwrap();
+        assert!(page.contains("Sign-in refused"), "{case}: {page}");
+        assert!(page.contains(says), "{case}: the page says why: {page}");
+        assert_eq!(
+            footprint(&server).await,
+            before,
+            "{case}: nothing is created"
+        );
+    }
+    // The refused newcomer can still come in with a good token afterwards.
+    let good = sso(&server, &sign(&claims("newcomer", "jti-good")), "/console").await;
+    assert_eq!(good.status(), 303);
+}
+
+#[tokio::test]
+async fn a_linked_person_keeps_their_level() {
+    let server = portal_server(&[]).await;
+    assert_eq!(
+        sso(&server, &sign(&claims("lee", "jti-a")), "/console")
+            .await
+            .status(),
+        303
+    );
+    let mut promoted = claims("lee", "jti-b");
+    promoted["level"] = json!("user");
+    let before = footprint(&server).await;
+    let response = sso(&server, &sign(&promoted), "/console").await;
+    assert_eq!(response.status(), 403);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("cannot change an account's level")
+    );
+    assert_eq!(footprint(&server).await, before);
+}
+
+#[tokio::test]
+async fn es256_and_rs256_keys_pin_their_own_algorithm() {
+    for (public, private, algorithm) in [
+        (
+            "portal-es256-test-only.pub",
+            "portal-es256-test-only.key",
+            Algorithm::ES256,
+        ),
+        (
+            "portal-rs256-test-only.pub",
+            "portal-rs256-test-only.key",
+            Algorithm::RS256,
+        ),
+    ] {
+        let key = key_file(public).display().to_string();
+        let server = portal_server(&[("APPWARD_PORTAL_SSO_KEY", key.as_str())]).await;
+        let signing = match algorithm {
+            Algorithm::ES256 => EncodingKey::from_ec_pem(&key_bytes(private)).unwrap(),
+            _ => EncodingKey::from_rsa_pem(&key_bytes(private)).unwrap(),
+        };
+        let good = encode(&Header::new(algorithm), &claims("kim", "jti-k1"), &signing).unwrap();
+        assert_eq!(
+            sso(&server, &good, "/console").await.status(),
+            303,
+            "{algorithm:?}"
+        );
+        // The portal's Ed25519 token is refused by a server configured with another key type.
+        let response = sso(&server, &sign(&claims("kim", "jti-k2")), "/console").await;
+        assert_eq!(response.status(), 403, "{algorithm:?}");
+    }
+}
+
+#[tokio::test]
+async fn under_a_base_path_nothing_answers_outside_it() {
+    let server = TestServer::spawn_with(&[("APPWARD_BASE_PATH", "/console")]).await;
+    let root = server.url.clone();
+    for path in [
+        "/livez",
+        "/sign-in",
+        "/.well-known/oauth-authorization-server",
+        "/pkg/appward.css",
+        "/consoleX/livez",
+        "/",
+    ] {
+        let response = reqwest::get(format!("{root}{path}")).await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+    }
+    for path in ["/oauth/token", "/oauth/token.php", "/api/current_account"] {
+        let response = reqwest::Client::new()
+            .post(format!("{root}{path}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+    }
+    assert_eq!(
+        reqwest::get(format!("{root}/console/livez"))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn pages_links_redirects_and_cookies_live_under_the_base_path() {
+    let mut server = TestServer::spawn_with(&[("APPWARD_BASE_PATH", "/console")]).await;
+    server.url = format!("{}/console", server.url);
+    let page = reqwest::get(format!("{}/sign-in", server.url))
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"data-base="/console""#), "{html}");
+    assert!(
+        html.contains(r#"action="/console/api/sign_in""#),
+        "plain form posts stay under the base: {html}"
+    );
+    assert!(
+        html.contains(r#"href="/console/pkg/appward.css""#),
+        "{html}"
+    );
+    assert!(html.contains("/console/pkg/appward.js"), "{html}");
+    assert!(!html.contains(r#""/pkg/"#), "{html}");
+    // Signed out, the console sends the browser to its sign-in page under the base.
+    let home = server.client().get(&server.url).send().await.unwrap();
+    assert_eq!(home.headers()["location"], "/console/sign-in");
+    // The session cookie's path is the base; signed in, the console renders under it.
+    let client = server.client();
+    let cookie = server.admin_session_cookie(&client).await;
+    assert!(cookie.contains("Path=/console;"), "{cookie}");
+    let apps = client
+        .get(format!("{}/apps?tab=management", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(apps.status(), 200);
+    let html = apps.text().await.unwrap();
+    assert!(html.contains(r#"href="/console/accounts""#), "{html}");
+    // A plain form sign-in goes home under the base.
+    let plain = server
+        .client()
+        .post(format!("{}/api/sign_in", server.url))
+        .header("accept", "text/html")
+        .form(&[("login", "admin"), ("password", common::ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.headers()["location"], "/console/");
+}
+
+#[tokio::test]
+async fn the_oauth_flows_pass_under_the_base_path() {
+    let mut server = TestServer::spawn_with(&[("APPWARD_BASE_PATH", "/console")]).await;
+    let origin = server.url.clone();
+    server.url = format!("{origin}/console");
+    let metadata = server.metadata().await;
+    // The issuer is the public URL, base path included (the test server's default public
+    // URL names its listen address, port 0).
+    let issuer = metadata["issuer"].as_str().unwrap().to_owned();
+    assert!(issuer.ends_with("/console"), "{issuer}");
+    assert_eq!(metadata["token_endpoint"], format!("{issuer}/oauth/token"));
+    assert_eq!(
+        metadata["authorization_endpoint"],
+        format!("{issuer}/oauth/authorize")
+    );
+
+    // Authorization code with PKCE: the sign-in redirect, the consent form, the code.
+    let (app, user) = server.app_and_user(&[]).await;
+    let signed_out = server
+        .client()
+        .get(format!("{}/oauth/authorize", server.url))
+        .query(&[
+            ("response_type", "code"),
+            ("client_id", app.key.as_str()),
+            ("redirect_uri", app.redirect_uri.as_str()),
+            ("state", "s1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let location = signed_out.headers()["location"].to_str().unwrap();
+    assert!(location.starts_with("/console/sign-in?next="), "{location}");
+    let consent = server
+        .authorize(&user, &app, Some(&Pkce::new("base")), &[])
+        .await;
+    let html = consent.text().await.unwrap();
+    assert!(
+        html.contains(r#"action="/console/oauth/authorize""#),
+        "{html}"
+    );
+    let tokens = server.user_tokens(&user, &app).await;
+    let token = tokens["access_token"].as_str().unwrap();
+    assert_eq!(server.me(token).await.status(), 200);
+    assert_eq!(server.introspect(&app, token).await["active"], true);
+    assert_eq!(server.introspect(&app, token).await["iss"], issuer.as_str());
+
+    // VoipNow's token path, then revocation.
+    let (_, admin_app) = {
+        let admin = server.admin().await;
+        let trusted = server
+            .oauth_app(&admin, "unified", &[("trusted", "on")])
+            .await;
+        (admin, trusted)
+    };
+    let php = server
+        .app_post(
+            "/oauth/token.php",
+            format!(
+                "grant_type=client_credentials&client_id={}&client_secret={}",
+                admin_app.key, admin_app.secret
+            ),
+        )
+        .await;
+    assert_eq!(php.status(), 200);
+    let trusted_token = access_token(php).await;
+    let revoked = server
+        .app_post(
+            "/oauth/revoke",
+            format!(
+                "token={trusted_token}&client_id={}&client_secret={}",
+                admin_app.key, admin_app.secret
+            ),
+        )
+        .await;
+    assert_eq!(revoked.status(), 200);
+    assert_eq!(
+        server.introspect(&admin_app, &trusted_token).await["active"],
+        false
+    );
+}
+
+#[tokio::test]
+async fn cross_site_cookies_keep_the_csrf_check() {
+    let server = TestServer::spawn_with(&[
+        ("APPWARD_CROSS_SITE_COOKIES", "true"),
+        ("APPWARD_FRAME_ANCESTORS", "https://portal.example"),
+    ])
+    .await;
+    let client = server.client();
+    let cookie = server.admin_session_cookie(&client).await;
+    assert!(cookie.starts_with("__Secure-appward_session="), "{cookie}");
+    assert!(
+        cookie.ends_with("; Path=/; HttpOnly; SameSite=None; Secure; Partitioned"),
+        "{cookie}"
+    );
+    let post = |headers: Vec<(&'static str, &'static str)>| {
+        let mut request = reqwest::Client::new()
+            .post(format!("{}/api/current_account", server.url))
+            .header("cookie", cookie.split(';').next().unwrap().to_owned());
+        for (name, value) in headers {
+            request = request.header(name, value);
+        }
+        request.send()
+    };
+    // The framed console posts to itself: same-origin, accepted.
+    let own = post(vec![
+        ("sec-fetch-site", "same-origin"),
+        ("origin", "http://127.0.0.1"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(own.status(), 200);
+    // A page of another site posting with the user's (now cross-site) cookie: refused.
+    let evil = post(vec![
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "https://evil.example"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(evil.status(), 403);
+    let evil_without_fetch_metadata = post(vec![("origin", "https://evil.example")])
+        .await
+        .unwrap();
+    assert_eq!(evil_without_fetch_metadata.status(), 403);
+    // Even the listed portal cannot post to the console's server functions: it frames the
+    // console, it does not act for the user.
+    let portal = post(vec![
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "https://portal.example"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(portal.status(), 403);
+    // Pages may be framed only by the listed origin.
+    let page = reqwest::get(format!("{}/sign-in", server.url))
+        .await
+        .unwrap();
+    let policy = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        policy.ends_with("frame-ancestors https://portal.example"),
+        "{policy}"
+    );
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(r#"data-frame-origins="https://portal.example""#),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn start_refuses_wildcard_frame_ancestors_with_cross_site_cookies() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_appward"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "warn")
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("APPWARD_DATA_DIR", dir.path())
+        .env("APPWARD_ADMIN_PASSWORD", common::ADMIN_PASSWORD)
+        .env("APPWARD_CROSS_SITE_COOKIES", "true")
+        .env("APPWARD_FRAME_ANCESTORS", "'self' https://*.example.com")
+        .output()
+        .expect("the server binary runs");
+    assert!(!output.status.success(), "it must not start");
+    let log = String::from_utf8_lossy(&output.stdout).to_string()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(log.contains("APPWARD_FRAME_ANCESTORS"), "{log}");
+    assert!(log.contains("wildcards are refused"), "{log}");
+    assert!(
+        !dir.path().join("appward.db").exists(),
+        "nothing was started"
+    );
+}
+
+#[tokio::test]
+async fn frameless_mode_is_asked_once_and_kept() {
+    let theme = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        theme.path(),
+        ":root { --aw-accent: light-dark(#0a7d4f, #6fe0b0); }",
+    )
+    .unwrap();
+    let theme_path = theme.path().display().to_string();
+    let mut server = TestServer::spawn_with(&[
+        ("APPWARD_BASE_PATH", "/console"),
+        ("APPWARD_THEME_CSS", theme_path.as_str()),
+    ])
+    .await;
+    server.url = format!("{}/console", server.url);
+    let client = server.client();
+    let first = client
+        .get(format!("{}/sign-in?embed=1", server.url))
+        .send()
+        .await
+        .unwrap();
+    let set = first
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|v| v.starts_with("appward_frameless=1"))
+        .expect("the frameless cookie");
+    assert!(set.contains("Path=/console"), "{set}");
+    assert!(
+        first
+            .text()
+            .await
+            .unwrap()
+            .contains(r#"data-frameless="true""#)
+    );
+    // Kept for the session: a reload without the parameter, a redirect, a sign-in.
+    let reload = client
+        .get(format!("{}/sign-in", server.url))
+        .send()
+        .await
+        .unwrap();
+    let html = reload.text().await.unwrap();
+    assert!(html.contains(r#"data-frameless="true""#));
+    // The operator's theme follows the built-in stylesheet, from the console's own origin.
+    let built_in = html.find("/console/pkg/appward.css").unwrap();
+    let themed = html
+        .find(r#"href="/console/theme.css""#)
+        .expect("the theme link");
+    assert!(
+        themed > built_in,
+        "the theme comes after the built-in stylesheet"
+    );
+    let css = client
+        .get(format!("{}/theme.css", server.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(css.text().await.unwrap().contains("#0a7d4f"));
+    // Another browser without the cookie gets the console's own header.
+    let other = reqwest::get(format!("{}/sign-in", server.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!other.contains("data-frameless"));
+}
