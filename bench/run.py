@@ -268,17 +268,23 @@ def wasm_size():
 
 
 def wasm_weight():
-    """Hook (item 5 of issue 18): the wasm's bytes on the wire as Brotli and its top 10 items
-    by size, each printed only when its tool (`brotli`, `twiggy`) is on PATH."""
+    """Item 5 of issue 18: the wasm's bytes on the wire (the Brotli and gzip files that
+    `--precompress` writes) and its ten heaviest functions (tools/wasm_weight.py, from the
+    linker's output, which still has its name section)."""
+    linked = os.path.join(TARGET, "front", "wasm32-unknown-unknown", "wasm-release",
+                          "appward.wasm")
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "wasm_weight.py"),
+                          os.path.dirname(WASM), linked, "10"], capture_output=True, text=True)
+    if out.returncode != 0:
+        return [f"wasm weight: {out.stderr.strip()}"]
+    weight = json.loads(out.stdout)
     lines = []
-    if shutil.which("brotli"):
-        out = subprocess.run(["brotli", "-c", "-q", "11", WASM], capture_output=True)
-        if out.returncode == 0:
-            lines.append(f"wasm as Brotli: {len(out.stdout) / 1024:,.0f} KB")
-    if shutil.which("twiggy"):
-        out = subprocess.run(["twiggy", "top", "-n", "10", WASM], capture_output=True, text=True)
-        if out.returncode == 0:
-            lines.append("wasm top 10 items (twiggy):\n" + out.stdout.rstrip())
+    if "brotli_bytes" in weight:
+        lines.append(f"wasm on the wire: {weight['brotli_bytes'] / 1024:,.0f} KB as Brotli"
+                     f" (target ≤ 300 KB: {'met' if weight['brotli_bytes'] <= 300 * 1024 else 'MISSED'})")
+    if weight.get("top"):
+        lines.append("wasm top 10 functions (bytes, before wasm-opt):")
+        lines += [f"  {item['bytes']:>7,}  {item['name']}" for item in weight["top"]]
     return lines
 
 
