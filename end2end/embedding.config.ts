@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { chromiumLaunch } from "./chromium";
 
 // The embedding journey (issue 16): nginx serves a portal page on one site (127.0.0.1) that
 // frames Appward, proxied on another (localhost) under /console. The global setup starts
@@ -17,18 +18,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     colorScheme: "light",
     viewport: { width: 1100, height: 700 },
-    launchOptions: {
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    },
+    launchOptions: chromiumLaunch,
   },
   projects: [{ name: "chromium", use: { browserName: "chromium", headless: true } }],
 });

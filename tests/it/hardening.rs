@@ -58,22 +58,10 @@ async fn a_suspended_apps_codes_are_refused_and_work_again_once_enabled() {
     let admin = app.admin().await;
     let pkce = Pkce::new("suspended");
     let code = app.code(&alice, &client, Some(&pkce)).await;
-    let status = |suspended: &'static str| {
-        let (app, admin, key) = (&app, &admin, client.key.clone());
-        async move {
-            app.call(
-                admin,
-                "set_app_status",
-                &[("key", &key), ("suspended", suspended)],
-            )
-            .await
-            .status()
-        }
-    };
-    assert_eq!(status("true").await, 200);
+    assert_eq!(app.set_suspended(&admin, &client.key, true).await, 200);
     let response = app.exchange(&client, &code, Some(&pkce.verifier)).await;
     assert_eq!(error_code(response).await.0, 400);
-    assert_eq!(status("false").await, 200);
+    assert_eq!(app.set_suspended(&admin, &client.key, false).await, 200);
     let response = app.exchange(&client, &code, Some(&pkce.verifier)).await;
     assert_eq!(response.status(), 200);
 }

@@ -35,25 +35,13 @@ async fn a_revocation_and_a_suspension_hold_at_once_on_the_other_instance() {
     // no new one; enabled again, the token works again.
     let token = access_token(two.client_credentials(&app).await).await;
     assert_eq!(one.me(&token).await.status(), 200);
-    let status = |suspended: &'static str| {
-        let (one, admin, key) = (&one, &admin, app.key.clone());
-        async move {
-            one.call(
-                admin,
-                "set_app_status",
-                &[("key", &key), ("suspended", suspended)],
-            )
-            .await
-            .status()
-        }
-    };
-    assert_eq!(status("true").await, 200);
+    assert_eq!(one.set_suspended(&admin, &app.key, true).await, 200);
     assert_eq!(two.me(&token).await.status(), 401);
     assert_eq!(two.introspect(&app, &token).await["active"], false);
     assert_eq!(
         error_code(two.client_credentials(&app).await).await,
         (400, "unauthorized_client".into())
     );
-    assert_eq!(status("false").await, 200);
+    assert_eq!(one.set_suspended(&admin, &app.key, false).await, 200);
     assert_eq!(two.me(&token).await.status(), 200);
 }

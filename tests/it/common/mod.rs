@@ -230,6 +230,24 @@ impl TestServer {
             .unwrap()
     }
 
+    /// Suspends (or enables) the App `key` through Apps Management's S toggle, as `client`;
+    /// the HTTP status of the answer.
+    pub async fn set_suspended(
+        &self,
+        client: &reqwest::Client,
+        key: &str,
+        suspended: bool,
+    ) -> reqwest::StatusCode {
+        let suspended = suspended.to_string();
+        self.call(
+            client,
+            "set_app_status",
+            &[("key", key), ("suspended", &suspended)],
+        )
+        .await
+        .status()
+    }
+
     /// Calls the server function at `/api/{name}` with form fields.
     pub async fn call(
         &self,
