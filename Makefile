@@ -50,6 +50,9 @@ package: tools server-lto
 server-lto:
 	cargo leptos build --release --precompress --frontend-only
 	RUSTFLAGS="--cfg erase_components" cargo build --profile release-lto --features ssr --bin appward
+	cp "$(CARGO_TARGET_DIR)/release/hash.txt" "$(CARGO_TARGET_DIR)/release-lto/hash.txt"
+	@# cargo-leptos's gzip files are made at a fast level (640 KB for the wasm): gzip -9 saves 15%.
+	for file in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do gzip -9 -k -f -n "$$file"; done
 
 SHOT_ADDR := 127.0.0.1:3108
 SHOT_DATA := $(CACHE)/screenshot-data

@@ -32,7 +32,10 @@ TARGET = os.environ.get("CARGO_TARGET_DIR") or os.path.join(ROOT, "target")
 PROFILE = os.environ.get("BENCH_PROFILE", "release-lto")
 SERVER = os.path.join(TARGET, PROFILE, "appward")
 CEILING = os.path.join(TARGET, PROFILE, "appward-ceiling")
-WASM = os.path.join(ROOT, "target", "site", "pkg", "appward.wasm")
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from wasm_weight import bundle_wasm  # noqa: E402
+
+WASM = str(bundle_wasm(os.path.join(ROOT, "target", "site", "pkg")))
 RESULTS = os.path.join(ROOT, "bench", "results", "latest.json")
 ADMIN_PASSWORD = "bench-admin-password"
 OWNER_PASSWORD = "bench-owner-password"

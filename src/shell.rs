@@ -1,6 +1,6 @@
 //! The HTML shell and the router of the console.
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -33,6 +33,7 @@ pub fn document(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options root=base.clone()/>
                 <script src=format!("{base}/frame.js") defer></script>
+                <link rel="stylesheet" id="leptos" href=format!("{base}/pkg/{}", stylesheet())/>
                 <MetaTags/>
                 {marks.theme.then(|| view! { <link rel="stylesheet" href=format!("{base}/theme.css")/> })}
             </head>
@@ -43,12 +44,20 @@ pub fn document(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The stylesheet's file name under `/pkg` (hashed in a release build).
+fn stylesheet() -> String {
+    #[cfg(feature = "ssr")]
+    if let Some(state) = use_context::<crate::infra::ServerState>() {
+        return state.bundle.css.clone();
+    }
+    "appward.css".to_owned()
+}
+
 /// The console: sign-in, then the pages of a signed-in account.
 #[component]
 pub fn ConsoleRoutes() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href=crate::embedding::href("/pkg/appward.css")/>
         <Title formatter=|page: String| format!("{page} · Appward")/>
         <Router base=crate::embedding::base_path()>
             <Routes fallback=NotFound>

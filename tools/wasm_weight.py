@@ -8,6 +8,7 @@ Written by hand: twiggy does the second part but is a cargo install of its own o
 fresh machine, for a list that needs only the wasm name section.
 
 Usage: wasm_weight.py SITE_PKG_DIR LINKED_WASM [N]   (prints JSON)
+
 """
 import json
 import re
@@ -113,10 +114,17 @@ def heaviest(linked, count):
     return [{"bytes": size, "name": name[:120]} for size, name in sizes[:count]]
 
 
+def bundle_wasm(pkg):
+    """The site's wasm: `appward.<hash>.wasm` in a release built with hashed names, else
+    `appward.wasm`; the newest when several are there."""
+    found = sorted(Path(pkg).glob("appward*.wasm"), key=lambda path: path.stat().st_mtime)
+    return found[-1] if found else Path(pkg) / "appward.wasm"
+
+
 def main():
     pkg, linked = Path(sys.argv[1]), sys.argv[2]
     count = int(sys.argv[3]) if len(sys.argv) > 3 else 10
-    wasm = pkg / "appward.wasm"
+    wasm = bundle_wasm(pkg)
     report = {"raw_bytes": wasm.stat().st_size}
     for suffix, key in ((".br", "brotli_bytes"), (".gz", "gzip_file_bytes")):
         packed = wasm.with_name(wasm.name + suffix)

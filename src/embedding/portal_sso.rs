@@ -372,11 +372,12 @@ async fn link_person(
 fn refusal_page(state: &ServerState, refusal: Refusal) -> Response {
     let message = escape(&refusal.message);
     let base = &state.config.embedding.base_path;
+    let css = &state.bundle.css;
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>Sign-in refused · Appward</title>\
-         <link rel=\"stylesheet\" href=\"{base}/pkg/appward.css\"></head>\
+         <link rel=\"stylesheet\" href=\"{base}/pkg/{css}\"></head>\
          <body><main id=\"main\" class=\"narrow\"><section class=\"card\" aria-labelledby=\"refused-title\">\
          <h1 id=\"refused-title\">Sign-in refused</h1><p role=\"alert\" class=\"error\">{message}</p>\
          </section></main></body></html>"

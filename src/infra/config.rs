@@ -10,6 +10,9 @@ pub struct Config {
     pub site_addr: SocketAddr,
     /// `LEPTOS_SITE_ROOT`: the folder with the compiled site (wasm, js, css, assets).
     pub site_root: String,
+    /// `LEPTOS_HASH_FILE_NAME`: the hashes of the bundle's file names, beside the server
+    /// unless absolute (`hash.txt`).
+    pub hash_file: PathBuf,
     /// `DATABASE_URL`: a `postgres://` or `sqlite:` URL; none means the embedded SQLite file.
     pub database_url: Option<String>,
     /// `APPWARD_DATA_DIR`: where the embedded SQLite file and the key file live.
@@ -80,6 +83,9 @@ impl Config {
         Ok(Self {
             site_addr,
             site_root: lookup("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            hash_file: super::bundle_names::hash_file_path(
+                &lookup("LEPTOS_HASH_FILE_NAME").unwrap_or_else(|| "hash.txt".into()),
+            ),
             database_url: lookup("DATABASE_URL"),
             data_dir: lookup("APPWARD_DATA_DIR")
                 .unwrap_or_else(|| "data".into())

@@ -2,6 +2,7 @@
 //! the sealed secrets box, the failure limiter, request metadata and the shared state.
 //! Nothing here knows a feature; the features and the composition root (`crate::server`)
 //! use it.
+pub mod bundle_names;
 pub mod config;
 pub mod config_error;
 pub mod crypto;

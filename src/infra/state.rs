@@ -5,6 +5,7 @@ use sea_orm::DatabaseConnection;
 use std::ops::Deref;
 use std::sync::Arc;
 
+use super::bundle_names::BundleNames;
 use super::config::Config;
 use super::crypto::PasswordGate;
 use super::failure_limit::FailureLimit;
@@ -34,6 +35,8 @@ pub struct Shared {
     pub password_gate: Arc<PasswordGate>,
     /// What Leptos needs to render pages and find the compiled site.
     pub leptos_options: LeptosOptions,
+    /// The file names of the browser bundle (hashed in a release build).
+    pub bundle: BundleNames,
     /// Token checks on thread-owned SQLite connections; `None` on PostgreSQL.
     pub read_path: Option<ReadPath>,
     /// Stores grants in group commits.
@@ -56,11 +59,14 @@ impl ServerState {
         secrets: SecretBox,
         grant_writer: GrantWriter,
     ) -> Self {
+        let bundle = BundleNames::read(&config.hash_file);
         let leptos_options = LeptosOptions::builder()
             .output_name("appward")
             .site_root(config.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(config.site_addr)
+            .hash_files(bundle.hash_file.is_some())
+            .hash_file(std::sync::Arc::from(config.hash_file.display().to_string()))
             .env(match std::env::var("LEPTOS_ENV").as_deref() {
                 Ok("DEV") | Ok("dev") | Ok("development") => leptos::config::Env::DEV,
                 _ => leptos::config::Env::PROD,
@@ -85,6 +91,7 @@ impl ServerState {
             config: Arc::new(config),
             secrets: Arc::new(secrets),
             leptos_options,
+            bundle,
         }))
     }
 }

@@ -87,6 +87,7 @@ pub async fn show(
         state: &request.state,
         code_challenge: request.code_challenge.as_deref(),
         form_token: &form_token,
+        stylesheet: &state.bundle.css,
     });
     page(StatusCode::OK, html)
 }
@@ -101,6 +102,7 @@ pub async fn decide(State(state): State<ServerState>, headers: HeaderMap, body: 
     let presented = params.get("form_token").map(String::as_str).unwrap_or("");
     if expected.is_empty() || !crypto::secrets_match(presented, &expected) {
         return error_page(
+            &state,
             StatusCode::FORBIDDEN,
             "This answer did not come from your consent page. Go back to the App and start again.",
         );
@@ -132,7 +134,7 @@ pub async fn decide(State(state): State<ServerState>, headers: HeaderMap, body: 
                 ("state", &request.state),
             ],
         ),
-        _ => error_page(StatusCode::BAD_REQUEST, "Choose Allow or Deny."),
+        _ => error_page(&state, StatusCode::BAD_REQUEST, "Choose Allow or Deny."),
     }
 }
 
@@ -146,13 +148,13 @@ async fn prepare(
     back: impl FnOnce(&HashMap<String, String>) -> String,
 ) -> Result<(HashMap<String, String>, AuthorizationRequest, Caller), Response> {
     let params = params::parse(raw)
-        .map_err(|error| error_page(StatusCode::BAD_REQUEST, &error.description))?;
+        .map_err(|error| error_page(state, StatusCode::BAD_REQUEST, &error.description))?;
     let request = validate(state, &params)
         .await
         .map_err(|refusal| refused(state, refusal))?;
     match session::current_for(state, headers).await {
         Ok(caller) => Ok((params, request, caller)),
-        Err(ConsoleError::SignedOut) => Err(to_sign_in(&back(&params))),
+        Err(ConsoleError::SignedOut) => Err(to_sign_in(state, &back(&params))),
         Err(_) => Err(refused(state, Refusal::Fault)),
     }
 }
@@ -242,7 +244,7 @@ async fn validate(
 
 fn refused(state: &ServerState, refusal: Refusal) -> Response {
     match refusal {
-        Refusal::Page(status, message) => error_page(status, &message),
+        Refusal::Page(status, message) => error_page(state, status, &message),
         Refusal::Redirect {
             redirect_uri,
             error,
@@ -258,6 +260,7 @@ fn refused(state: &ServerState, refusal: Refusal) -> Response {
             back_to_app(state, &redirect_uri, &pairs)
         }
         Refusal::Fault => error_page(
+            state,
             StatusCode::INTERNAL_SERVER_ERROR,
             "The server could not answer. Try again later.",
         ),
@@ -268,6 +271,7 @@ fn refused(state: &ServerState, refusal: Refusal) -> Response {
 fn back_to_app(state: &ServerState, redirect_uri: &str, pairs: &[(&str, &str)]) -> Response {
     let Ok(mut url) = Url::parse(redirect_uri) else {
         return error_page(
+            state,
             StatusCode::INTERNAL_SERVER_ERROR,
             "The App's Redirect URL cannot be used.",
         );
@@ -275,13 +279,13 @@ fn back_to_app(state: &ServerState, redirect_uri: &str, pairs: &[(&str, &str)]) 
     url.query_pairs_mut()
         .extend_pairs(pairs)
         .append_pair("iss", &state.config.public_url);
-    see_other(url.as_str())
+    see_other(state, url.as_str())
 }
 
 /// The sign-in page, which comes back to `path` once the user is signed in.
-fn to_sign_in(path: &str) -> Response {
+fn to_sign_in(state: &ServerState, path: &str) -> Response {
     let next: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
-    see_other(&format!("/sign-in?next={next}"))
+    see_other(state, &format!("/sign-in?next={next}"))
 }
 
 /// `/oauth/authorize?…` rebuilt from a posted consent form (for a sign-in that expired).
@@ -302,7 +306,7 @@ fn authorize_path(params: &HashMap<String, String>) -> String {
     format!("/oauth/authorize?{}", query.finish())
 }
 
-fn see_other(location: &str) -> Response {
+fn see_other(state: &ServerState, location: &str) -> Response {
     match HeaderValue::from_str(location) {
         Ok(location) => {
             let mut response = StatusCode::SEE_OTHER.into_response();
@@ -315,12 +319,19 @@ fn see_other(location: &str) -> Response {
             );
             response
         }
-        Err(_) => error_page(StatusCode::BAD_REQUEST, "The address cannot be used."),
+        Err(_) => error_page(
+            state,
+            StatusCode::BAD_REQUEST,
+            "The address cannot be used.",
+        ),
     }
 }
 
-fn error_page(status: StatusCode, message: &str) -> Response {
-    page(status, consent_page::render_error(message))
+fn error_page(state: &ServerState, status: StatusCode, message: &str) -> Response {
+    page(
+        status,
+        consent_page::render_error(message, &state.bundle.css),
+    )
 }
 
 /// An HTML page of this flow: never cached, never framed, never leaking its URL (which

@@ -19,6 +19,8 @@ pub struct ConsentView<'a> {
     pub code_challenge: Option<&'a str>,
     /// The token that ties the form to this browser's session.
     pub form_token: &'a str,
+    /// The stylesheet's file name under `/pkg`.
+    pub stylesheet: &'a str,
 }
 
 /// The consent page: App name, image, homepage and description, then Allow or Deny.
@@ -93,11 +95,11 @@ pub fn render(view: ConsentView<'_>) -> String {
             </section>
         </main>
     };
-    document(format!("Allow {}", app.name), body)
+    document(format!("Allow {}", app.name), view.stylesheet, body)
 }
 
 /// The page shown when a request cannot be sent back to an App.
-pub fn render_error(message: &str) -> String {
+pub fn render_error(message: &str, stylesheet: &str) -> String {
     let message = message.to_owned();
     let body = view! {
         <main id="main" class="narrow">
@@ -108,17 +110,18 @@ pub fn render_error(message: &str) -> String {
             </section>
         </main>
     };
-    document("Authorization error".to_owned(), body)
+    document("Authorization error".to_owned(), stylesheet, body)
 }
 
-fn document(title: String, body: impl IntoView + 'static) -> String {
+fn document(title: String, stylesheet: &str, body: impl IntoView + 'static) -> String {
+    let stylesheet = format!("/pkg/{stylesheet}");
     let html = view! {
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <title>{format!("{title} · Appward")}</title>
-                <link rel="stylesheet" href="/pkg/appward.css"/>
+                <link rel="stylesheet" href=stylesheet/>
             </head>
             <body>{body}</body>
         </html>

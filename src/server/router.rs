@@ -56,7 +56,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/healthz", get(healthz))
         .merge(oauth)
         .merge(crate::resources::routes())
-        .merge(super::bundle::routes(&state.leptos_options))
+        .merge(super::bundle::routes(&state))
         .merge(console)
         .layer(web_security::common_headers(&state.config))
         .layer(RequestBodyLimitLayer::new(max_body))

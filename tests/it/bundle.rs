@@ -1,13 +1,10 @@
 //! The browser bundle is sent as the precompressed file the browser accepts (Brotli before
-//! gzip), the plain one otherwise, and is revalidated on every load.
+//! gzip), the plain one otherwise; plain names are revalidated on every load, hashed ones
+//! kept for a year.
 use crate::common::TestServer;
 
 async fn fetch(server: &TestServer, accept_encoding: Option<&str>) -> reqwest::Response {
-    let mut request = reqwest::Client::new().get(format!("{}/pkg/appward.wasm", server.url));
-    if let Some(accepted) = accept_encoding {
-        request = request.header("accept-encoding", accepted);
-    }
-    request.send().await.unwrap()
+    fetch_path(server, "/pkg/appward.wasm", accept_encoding).await
 }
 
 #[tokio::test]
@@ -41,4 +38,84 @@ async fn the_wasm_goes_out_precompressed_when_the_browser_accepts_it() {
         assert!(headers.contains_key("last-modified"));
         assert_eq!(response.text().await.unwrap(), body, "{accepted:?}");
     }
+}
+
+/// A release build names the bundle after its content (`hash.txt`): pages link those
+/// names, and the browser keeps them for a year, precompressed all the same.
+#[tokio::test]
+async fn hashed_names_are_linked_and_cached_for_a_year() {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    for (file, body) in [
+        ("appward.Wq1.wasm", "plain wasm"),
+        ("appward.Wq1.wasm.br", "brotli wasm"),
+        ("appward.Js2.js", "js"),
+        ("appward.Cs3.css", "css"),
+        ("appward.d.ts", "types"),
+    ] {
+        std::fs::write(pkg.join(file), body).unwrap();
+    }
+    let hash_file = site.path().join("hash.txt");
+    std::fs::write(&hash_file, "js: Js2\nwasm: Wq1\ncss: Cs3\n").unwrap();
+    let server = TestServer::spawn_with(&[
+        ("LEPTOS_SITE_ROOT", &site.path().display().to_string()),
+        ("LEPTOS_HASH_FILE_NAME", &hash_file.display().to_string()),
+    ])
+    .await;
+
+    let page = reqwest::get(format!("{}/sign-in", server.url))
+        .await
+        .unwrap();
+    let html = page.text().await.unwrap();
+    for linked in [
+        "/pkg/appward.Js2.js",
+        "appward.Wq1.wasm",
+        r#"href="/pkg/appward.Cs3.css""#,
+    ] {
+        assert!(html.contains(linked), "{linked} in {html}");
+    }
+    assert!(!html.contains("/pkg/appward.css"), "{html}");
+    let consent = reqwest::get(format!("{}/oauth/authorize?client_id=nobody", server.url))
+        .await
+        .unwrap();
+    assert!(
+        consent
+            .text()
+            .await
+            .unwrap()
+            .contains(r#"href="/pkg/appward.Cs3.css""#)
+    );
+
+    let wasm = fetch_path(&server, "/pkg/appward.Wq1.wasm", Some("br")).await;
+    assert_eq!(wasm.headers()["content-encoding"], "br");
+    assert_eq!(
+        wasm.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(wasm.text().await.unwrap(), "brotli wasm");
+    for (path, cached) in [
+        ("/pkg/appward.Js2.js", "public, max-age=31536000, immutable"),
+        (
+            "/pkg/appward.Cs3.css",
+            "public, max-age=31536000, immutable",
+        ),
+        ("/pkg/appward.d.ts", "no-cache"),
+        ("/pkg/appward.Old.wasm", "no-cache"),
+    ] {
+        let response = fetch_path(&server, path, None).await;
+        assert_eq!(response.headers()["cache-control"], cached, "{path}");
+    }
+}
+
+async fn fetch_path(
+    server: &TestServer,
+    path: &str,
+    accept_encoding: Option<&str>,
+) -> reqwest::Response {
+    let mut request = reqwest::Client::new().get(format!("{}{path}", server.url));
+    if let Some(accepted) = accept_encoding {
+        request = request.header("accept-encoding", accepted);
+    }
+    request.send().await.unwrap()
 }
