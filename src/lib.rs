@@ -5,6 +5,7 @@ pub mod access_tokens;
 pub mod accounts;
 pub mod apps;
 pub mod apps_management;
+pub mod codec;
 pub mod components;
 pub mod domain;
 pub mod embedding;
