@@ -28,7 +28,7 @@ E2E_ADMIN_PASSWORD := e2e-admin-password
 
 ## Build in release mode and serve on the embedded SQLite database at http://127.0.0.1:3000.
 run: tools
-	cargo leptos serve --release --precompress
+	cargo leptos serve --release --precompress --split
 
 ## Format check, clippy (server and wasm32), Rust tests on SQLite and PostgreSQL, Playwright.
 test: tools browser postgres nginx fmt-check clippy test-sqlite test-postgres end2end
@@ -48,7 +48,7 @@ package: tools server-lto
 # and `make package` build this profile; `cargo leptos build --release` (CI, end2end) does not.
 # The same cfg cargo-leptos gives its release builds (always-erase-components).
 server-lto:
-	cargo leptos build --release --precompress --frontend-only
+	cargo leptos build --release --precompress --split --frontend-only
 	RUSTFLAGS="--cfg erase_components" cargo build --profile release-lto --features ssr --bin appward
 	cp "$(CARGO_TARGET_DIR)/release/hash.txt" "$(CARGO_TARGET_DIR)/release-lto/hash.txt"
 	@# cargo-leptos's gzip files are made at a fast level (640 KB for the wasm): gzip -9 saves 15%.
@@ -59,7 +59,7 @@ SHOT_DATA := $(CACHE)/screenshot-data
 
 ## PNGs of the main pages (light, dark, 360 px) from the release build, into end2end/screenshots/.
 screenshots: tools browser
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 	rm -rf "$(SHOT_DATA)" && mkdir -p "$(SHOT_DATA)" end2end/screenshots
 	LEPTOS_SITE_ADDR=$(SHOT_ADDR) LEPTOS_SITE_ROOT=target/site APPWARD_DATA_DIR="$(SHOT_DATA)" \
 		APPWARD_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) DATABASE_URL= RUST_LOG=warn \
@@ -122,5 +122,5 @@ end2end: tools browser nginx
 	LEPTOS_SITE_ADDR=$(E2E_ADDR) APPWARD_E2E_URL=http://$(E2E_ADDR) \
 		APPWARD_DATA_DIR="$(E2E_DATA)" APPWARD_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) \
 		DATABASE_URL= RUST_LOG=warn \
-		cargo leptos end-to-end --release --precompress
+		cargo leptos end-to-end --release --precompress --split
 	cd end2end && APPWARD_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) npx playwright test --config embedding.config.ts

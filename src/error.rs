@@ -1,10 +1,9 @@
 //! The one error type of Appward: every refusal and fault, with its HTTP status.
 use serde::{Deserialize, Serialize};
-use server_fn_codec::{FromServerFnError, JsonEncoding, ServerFnErrorErr};
+use server_fn_codec::{FromServerFnError, ServerFnErrorErr};
 
 // Leptos re-exports the server-function error plumbing under one path.
 mod server_fn_codec {
-    pub use leptos::server_fn::codec::JsonEncoding;
     pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 }
 
@@ -82,7 +81,7 @@ impl ConsoleError {
 }
 
 impl FromServerFnError for ConsoleError {
-    type Encoder = JsonEncoding;
+    type Encoder = crate::codec::JsonText;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

@@ -5,6 +5,7 @@ pub mod access_tokens;
 pub mod accounts;
 pub mod apps;
 pub mod apps_management;
+pub mod codec;
 pub mod components;
 pub mod domain;
 pub mod embedding;
@@ -33,9 +34,15 @@ pub fn hydrate() {
     if !base.is_empty() {
         let _ = leptos::server_fn::client::try_set_server_url(Box::leak(base.into_boxed_str()));
     }
-    leptos::mount::hydrate_body(shell::ConsoleRoutes);
-    // Lets browser tests (and operators' scripts) know the console is interactive.
-    if let Some(root) = leptos::prelude::document().document_element() {
-        let _ = root.set_attribute("data-hydrated", "true");
-    }
+    // Hydrates once the split-out code of the page shown (if any) is loaded.
+    wasm_bindgen_futures::spawn_local(async {
+        let body = leptos::prelude::document().body().expect("a <body>");
+        leptos::mount::hydrate_from_async(body, shell::ConsoleRoutes)
+            .await
+            .forget();
+        // Lets browser tests (and operators' scripts) know the console is interactive.
+        if let Some(root) = leptos::prelude::document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
 }

@@ -2,7 +2,7 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use crate::pages::{
     AccountsPage, AddAppPage, AppsPage, AppsSection, Console, EditAppPage, HomePage, NotFound,
@@ -66,12 +66,61 @@ pub fn ConsoleRoutes() -> impl IntoView {
                     <Route path=path!("") view=HomePage/>
                     <ParentRoute path=path!("apps") view=AppsSection>
                         <Route path=path!("") view=AppsPage/>
-                        <Route path=path!("new") view=AddAppPage/>
-                        <Route path=path!(":key") view=EditAppPage/>
+                        <Route path=path!("new") view={Lazy::<AddAppRoute>::new()}/>
+                        <Route path=path!(":key") view={Lazy::<EditAppRoute>::new()}/>
                     </ParentRoute>
-                    <Route path=path!("accounts") view=AccountsPage/>
+                    <Route path=path!("accounts") view={Lazy::<AccountsRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+// The pages few visits open: each is a split point (`cargo leptos build --split`), its code
+// in a wasm file of its own that the browser fetches when the page is first shown, not in the
+// bundle every page loads. Each page loads its own data, so `data` has nothing to start.
+
+/// Add App (`/apps/new`), split out.
+struct AddAppRoute;
+
+#[lazy_route]
+impl LazyRoute for AddAppRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <AddAppPage/> }.into_any()
+    }
+}
+
+/// The edit form of an App (`/apps/:key`), split out.
+struct EditAppRoute;
+
+#[lazy_route]
+impl LazyRoute for EditAppRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <EditAppPage/> }.into_any()
+    }
+}
+
+/// Accounts (`/accounts`), split out.
+struct AccountsRoute;
+
+#[lazy_route]
+impl LazyRoute for AccountsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        view! { <AccountsPage/> }.into_any()
     }
 }

@@ -175,6 +175,8 @@ test("the theme switch is kept in a cookie and rendered by the server, so there 
   await page.reload();
   expect(await background()).toBe(dark);
   await expect(page.getByLabel("Theme")).toHaveValue("dark");
+  // The switch below is the wasm's: it must have taken over the reloaded page.
+  await hydrated(page);
   // System follows the system's preference again.
   await page.getByLabel("Theme").selectOption("system");
   expect(await background()).toBe(light);
