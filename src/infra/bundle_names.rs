@@ -64,15 +64,31 @@ impl BundleNames {
         }
     }
 
-    /// Whether `file` (a name under `/pkg`, possibly with `.br` or `.gz`) is one of the
-    /// hashed names, which never change content.
+    /// Whether `file` (a name under `/pkg`, possibly with `.br` or `.gz`) carries a hash of
+    /// its content and so never changes: the three named in the hash file, and in a hashed
+    /// build any other file cargo-leptos named after its MD5 (`chunk_4.<22 characters>.wasm`,
+    /// the split-out routes and their loader).
     pub fn is_immutable(&self, file: &str) -> bool {
         let file = file
             .strip_suffix(".br")
             .or_else(|| file.strip_suffix(".gz"))
             .unwrap_or(file);
-        self.hash_file.is_some() && [&self.js, &self.wasm, &self.css].contains(&&file.to_owned())
+        self.hash_file.is_some()
+            && ([&self.js, &self.wasm, &self.css].contains(&&file.to_owned()) || has_md5_name(file))
     }
+}
+
+/// Whether a file name has, between its stem and its extension, the 22 characters of an
+/// MD5 in unpadded URL-safe base64 (how cargo-leptos hashes names).
+fn has_md5_name(file: &str) -> bool {
+    let parts: Vec<&str> = file.split('.').collect();
+    parts.len() >= 3
+        && parts[1..parts.len() - 1].iter().any(|part| {
+            part.len() == 22
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
 /// Where the hash file is: `name` as it is when absolute, else beside the running server
@@ -106,6 +122,10 @@ mod tests {
         assert!(names.is_immutable("appward.Zz9.wasm.br"));
         assert!(!names.is_immutable("appward.wasm"));
         assert!(!names.is_immutable("appward.d.ts"));
+        assert!(names.is_immutable("chunk_4.EL3SnSj26v3KHrL4WzBPFw.wasm.gz"));
+        assert!(names.is_immutable("__wasm_split.EL3SnSj26v3KHrL4WzBPFw.js"));
+        assert!(!names.is_immutable("chunk_4.wasm"));
+        assert!(!names.is_immutable("EL3SnSj26v3KHrL4WzBPFw.wasm"));
     }
 
     #[test]
@@ -119,5 +139,6 @@ mod tests {
         std::fs::write(&file, "js: a\nwasm: ../../etc\ncss: c\n").unwrap();
         assert_eq!(BundleNames::read(&file), BundleNames::plain());
         assert!(!BundleNames::plain().is_immutable("appward.wasm"));
+        assert!(!BundleNames::plain().is_immutable("chunk_4.EL3SnSj26v3KHrL4WzBPFw.wasm"));
     }
 }

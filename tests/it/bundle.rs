@@ -53,6 +53,7 @@ async fn hashed_names_are_linked_and_cached_for_a_year() {
         ("appward.Js2.js", "js"),
         ("appward.Cs3.css", "css"),
         ("appward.d.ts", "types"),
+        ("chunk_4.EL3SnSj26v3KHrL4WzBPFw.wasm", "split-out code"),
     ] {
         std::fs::write(pkg.join(file), body).unwrap();
     }
@@ -98,6 +99,10 @@ async fn hashed_names_are_linked_and_cached_for_a_year() {
         ("/pkg/appward.Js2.js", "public, max-age=31536000, immutable"),
         (
             "/pkg/appward.Cs3.css",
+            "public, max-age=31536000, immutable",
+        ),
+        (
+            "/pkg/chunk_4.EL3SnSj26v3KHrL4WzBPFw.wasm",
             "public, max-age=31536000, immutable",
         ),
         ("/pkg/appward.d.ts", "no-cache"),
