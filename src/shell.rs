@@ -79,48 +79,34 @@ pub fn ConsoleRoutes() -> impl IntoView {
 // The pages few visits open: each is a split point (`cargo leptos build --split`), its code
 // in a wasm file of its own that the browser fetches when the page is first shown, not in the
 // bundle every page loads. Each page loads its own data, so `data` has nothing to start.
+macro_rules! split_route {
+    ($(#[$doc:meta])* $route:ident => $page:ident) => {
+        $(#[$doc])*
+        struct $route;
 
-/// Add App (`/apps/new`), split out.
-struct AddAppRoute;
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
 
-#[lazy_route]
-impl LazyRoute for AddAppRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <AddAppPage/> }.into_any()
-    }
+            fn view(this: Self) -> AnyView {
+                let _ = this;
+                view! { <$page/> }.into_any()
+            }
+        }
+    };
 }
 
-/// The edit form of an App (`/apps/:key`), split out.
-struct EditAppRoute;
-
-#[lazy_route]
-impl LazyRoute for EditAppRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <EditAppPage/> }.into_any()
-    }
-}
-
-/// Accounts (`/accounts`), split out.
-struct AccountsRoute;
-
-#[lazy_route]
-impl LazyRoute for AccountsRoute {
-    fn data() -> Self {
-        Self
-    }
-
-    fn view(this: Self) -> AnyView {
-        let _ = this;
-        view! { <AccountsPage/> }.into_any()
-    }
-}
+split_route!(
+    /// Add App (`/apps/new`), split out.
+    AddAppRoute => AddAppPage
+);
+split_route!(
+    /// The edit form of an App (`/apps/:key`), split out.
+    EditAppRoute => EditAppPage
+);
+split_route!(
+    /// Accounts (`/accounts`), split out.
+    AccountsRoute => AccountsPage
+);

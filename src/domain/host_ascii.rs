@@ -47,9 +47,10 @@ fn plausible_unicode(encoded: &str) -> Option<String> {
 /// label is letters, digits and hyphens, starts and ends with neither hyphen, fits DNS
 /// lengths, and, when it is punycode (`xn--`), decodes to a label that is not plain ASCII,
 /// holds no control, space or symbol character, and the host in Unicode is one that
-/// `to_ascii` (a UTS #46 mapper) maps back to the very same host. That last step is what refuses labels of unassigned
-/// or disallowed code points and labels not in normal form, which punycode alone accepts
-/// (`xn--bb0p` is U+34AD4, unassigned): only a mapper with the Unicode tables knows them.
+/// `to_ascii` (a UTS #46 mapper) maps back to the very same host. That last step refuses
+/// labels of unassigned or disallowed code points and labels not in normal form, which
+/// punycode alone accepts (`xn--bb0p` is U+34AD4, unassigned): only a mapper with the
+/// Unicode tables knows them.
 #[cfg(any(feature = "hydrate", test))]
 pub fn check_ascii_with(
     host: &str,
@@ -60,6 +61,7 @@ pub fn check_ascii_with(
         return Err(BAD_HOST);
     }
     let mut unicode = Vec::new();
+    let mut punycode = false;
     for label in host.split('.') {
         let ldh = label
             .bytes()
@@ -73,13 +75,15 @@ pub fn check_ascii_with(
             return Err(BAD_HOST);
         }
         match label.strip_prefix("xn--") {
-            Some(encoded) => unicode.push(plausible_unicode(encoded).ok_or(BAD_HOST)?),
+            Some(encoded) => {
+                punycode = true;
+                unicode.push(plausible_unicode(encoded).ok_or(BAD_HOST)?);
+            }
             None => unicode.push(label.to_owned()),
         }
     }
     // The whole host, not label by label: the bidi rule looks at every label of a host
     // that has a right-to-left one (`xn--bjb.0` is refused for its "0").
-    let punycode = host.split('.').any(|label| label.starts_with("xn--"));
     if punycode && to_ascii(&unicode.join(".")).as_deref() != Some(host.as_str()) {
         return Err(BAD_HOST);
     }

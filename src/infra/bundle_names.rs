@@ -74,7 +74,10 @@ impl BundleNames {
             .or_else(|| file.strip_suffix(".gz"))
             .unwrap_or(file);
         self.hash_file.is_some()
-            && ([&self.js, &self.wasm, &self.css].contains(&&file.to_owned()) || has_md5_name(file))
+            && ([&self.js, &self.wasm, &self.css]
+                .iter()
+                .any(|name| *name == file)
+                || has_md5_name(file))
     }
 }
 
