@@ -67,7 +67,7 @@ struct FreshRefresh {
 impl FreshRefresh {
     fn new(config: &Config, at: i64) -> Self {
         Self {
-            token: crypto::random_token(),
+            token: crypto::ordered_token(),
             expires_at: at + config.refresh_token_ttl.as_secs() as i64,
         }
     }
@@ -76,7 +76,7 @@ impl FreshRefresh {
 impl FreshTokens {
     fn new(config: &Config, refresh: Option<FreshRefresh>, at: i64) -> Self {
         Self {
-            access: crypto::random_token(),
+            access: crypto::ordered_token(),
             access_expires_at: at + config.access_token_ttl.as_secs() as i64,
             refresh,
         }

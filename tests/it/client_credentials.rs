@@ -346,3 +346,45 @@ async fn the_metadata_names_the_public_url_as_issuer() {
         "https://apps.example.com/oauth/revoke"
     );
 }
+
+/// New access tokens start with their issue time, so their digests are appended to the index
+/// (a random digest put each new grant on a random index page: one 4 KiB WAL page per token).
+/// A token stored before that (its whole SHA-256 in hex) still works.
+#[tokio::test]
+async fn new_digests_sort_by_issue_time_and_tokens_digested_whole_still_work() {
+    use sea_orm::{ActiveModelTrait, QueryOrder, Set};
+    use sha2::{Digest, Sha256};
+
+    let app = TestServer::spawn().await;
+    let admin = app.admin().await;
+    let registered = trusted_app(&app, &admin, "unified").await;
+    let mut tokens = Vec::new();
+    for _ in 0..12 {
+        tokens.push(access_token(app.client_credentials(&registered).await).await);
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    let grants = token_grant::Entity::find()
+        .order_by_asc(token_grant::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap();
+    let digests: Vec<&str> = grants.iter().map(|g| g.access_hash.as_str()).collect();
+    assert_eq!(digests.len(), 12);
+    assert!(digests.is_sorted(), "{digests:?}");
+    assert!(digests.iter().all(|d| d.len() == 64));
+    for token in &tokens {
+        assert_eq!(app.me(token).await.status(), 200);
+    }
+
+    // A token of the earlier form: 43 characters, its whole SHA-256 stored.
+    let earlier = "Jm0T1b2x6QkqkB3m9cQy7w8b5Vd2PzXhL4nR0sUaYeE";
+    let whole: String = Sha256::digest(earlier.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    let mut stored: token_grant::ActiveModel = grants[0].clone().into();
+    stored.access_hash = Set(whole);
+    stored.update(&app.db).await.unwrap();
+    assert_eq!(app.me(earlier).await.status(), 200);
+    assert_eq!(app.me(&tokens[0]).await.status(), 401);
+}
