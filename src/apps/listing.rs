@@ -86,15 +86,11 @@ pub async fn list(
 
 /// What both lists of Apps filter by: the name or the description contains `filter`
 /// (trimmed, without regard to case; LIKE's wildcards are plain characters). `None` for an
-/// empty filter; a 400 naming the field when it is too long.
+/// empty filter; a 400 naming the field when it is too long or holds control characters.
 pub(crate) fn matching(filter: &str) -> Result<Option<Condition>, ConsoleError> {
-    let filter = filter.trim();
-    if filter.chars().count() > MAX_FILTER_LENGTH {
-        return Err(ConsoleError::invalid(
-            "filter",
-            format!("Filter with at most {MAX_FILTER_LENGTH} characters."),
-        ));
-    }
+    // Control characters match nothing stored, and PostgreSQL refuses NUL outright (a 500).
+    let filter =
+        crate::domain::text::bounded("filter", "Filter", filter, MAX_FILTER_LENGTH, false, false)?;
     if filter.is_empty() {
         return Ok(None);
     }

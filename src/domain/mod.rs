@@ -18,7 +18,7 @@ pub mod idn;
 mod link;
 mod login;
 mod password;
-mod text;
+pub(crate) mod text;
 
 pub use account_level::AccountLevel;
 pub use account_name::AccountName;

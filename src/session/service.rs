@@ -82,10 +82,16 @@ pub async fn sign_in(
         .sign_in_failures
         .reserve(&limit_key)
         .map_err(|retry_after| ConsoleError::TooManyRequests { retry_after })?;
-    let found = account::Entity::find()
-        .filter(account::Column::Login.eq(login.as_str()))
-        .one(&state.db)
-        .await?;
+    // No login holds control characters, and PostgreSQL refuses to compare with NUL: such a
+    // login is looked up nowhere and refused like any unknown one (after the same hash).
+    let found = if login.chars().any(char::is_control) {
+        None
+    } else {
+        account::Entity::find()
+            .filter(account::Column::Login.eq(login.as_str()))
+            .one(&state.db)
+            .await?
+    };
     let hash = found.as_ref().map(|account| account.password_hash.clone());
     let matches = match crypto::verify_password(&state.password_gate, password, hash).await {
         Ok(matches) => matches,
