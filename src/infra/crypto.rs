@@ -98,6 +98,7 @@ fn push_hex(hex: &mut String, bytes: &[u8]) {
     }
 }
 
+/// Hashes a password with Argon2id (default parameters: 19 MiB, 2 passes), off the async threads.
 pub async fn hash_password(gate: &PasswordGate, password: String) -> Result<String, ConsoleError> {
     let permits = gate.enter()?;
     let running = permits.run().await?;
