@@ -27,10 +27,15 @@ fn return_freed_memory_promptly() {
     // Their places in `mi_option_e`, mimalloc 3's `mimalloc.h` (libmimalloc-sys 0.1.49).
     const ARENA_EAGER_COMMIT: mi_option_t = 4;
     const PURGE_DELAY: mi_option_t = 15;
-    // SAFETY: plain setters of global options, called before any thread but this one runs.
-    unsafe {
-        mi_option_set(ARENA_EAGER_COMMIT, 0);
-        mi_option_set(PURGE_DELAY, 10);
+    // An operator's MIMALLOC_ARENA_EAGER_COMMIT or MIMALLOC_PURGE_DELAY still wins.
+    for (option, variable, value) in [
+        (ARENA_EAGER_COMMIT, "MIMALLOC_ARENA_EAGER_COMMIT", 0),
+        (PURGE_DELAY, "MIMALLOC_PURGE_DELAY", 10),
+    ] {
+        if std::env::var_os(variable).is_none() {
+            // SAFETY: a plain setter of a global option, called before any other thread runs.
+            unsafe { mi_option_set(option, value) };
+        }
     }
 }
 

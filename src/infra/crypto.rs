@@ -21,7 +21,8 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
     buffer
 }
 
-/// A random value of 256 bits, URL-safe base64 (43 characters): session ids, tokens, codes.
+/// A random value of 256 bits, URL-safe base64 (43 characters): session ids and codes (access
+/// and refresh tokens are [`ordered_token`]s).
 pub fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<32>())
 }
@@ -67,9 +68,9 @@ const ORDERED_TOKEN_LENGTH: usize = (ORDERED_TOKEN_BYTES * 4).div_ceil(3);
 /// A token that starts with the microsecond it was made (8 bytes, big-endian), then 256 random
 /// bits, URL-safe base64 (54 characters): access and refresh tokens.
 ///
-/// Why: the index of a random digest takes each new grant on a random page, and every commit
-/// wrote about one 4 KiB page per grant to the WAL (8 KB per token issued, checkpoints a dozen
-/// times a second under load). Digests that start with the issue time are appended instead.
+/// Why: the index of a random digest takes each new grant on a random page, so every commit
+/// wrote about one 4 KiB index page per grant to the WAL (about 8 KB of WAL per token issued,
+/// with the table and its other indexes; checkpoints a dozen times a second under load). Digests that start with the issue time are appended instead.
 /// The time is no secret: the token's holder knows when it was issued.
 pub fn ordered_token() -> String {
     let micros = std::time::SystemTime::now()

@@ -19,11 +19,11 @@ pub struct GrantRow {
     pub account_id: i64,
     /// `authorization_code` or `client_credentials`.
     pub kind: &'static str,
-    /// SHA-256 of the access token.
+    /// Digest of the access token (`crypto::token_digest`).
     pub access_hash: String,
     /// When the access token expires.
     pub access_expires_at: i64,
-    /// SHA-256 of the refresh token, if any.
+    /// Digest of the refresh token, if any.
     pub refresh_hash: Option<String>,
     /// When the refresh token expires, if any.
     pub refresh_expires_at: Option<i64>,

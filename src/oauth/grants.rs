@@ -1,6 +1,6 @@
 //! Grants: issuing access (and refresh) tokens, checking them, and revoking them.
-//! Only SHA-256 hashes are stored; nothing is cached, so a revocation holds on every
-//! instance at the next request.
+//! Only digests are stored (`crypto::token_digest`); nothing is cached, so a revocation holds
+//! on every instance at the next request.
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult,

@@ -97,7 +97,10 @@ impl<S: SortColumn> ListView<S> {
     ) -> Self {
         Self {
             filter: filter
-                .filter(|filter| filter.chars().count() <= MAX_FILTER_LENGTH)
+                .filter(|filter| {
+                    filter.chars().count() <= MAX_FILTER_LENGTH
+                        && !filter.chars().any(char::is_control)
+                })
                 .unwrap_or_default()
                 .to_owned(),
             sort: sort.map(S::parse).unwrap_or_default(),
@@ -369,6 +372,10 @@ mod tests {
         assert!(!view.management.descending);
         assert_eq!(view.management.filter, "kept");
         assert_eq!(view.registration.page, 0);
+        assert_eq!(view.registration.filter, "");
+        // The server refuses control characters in a filter: from the address, none is kept.
+        let view = read(&[("filter", "a\u{0}b"), ("reg_filter", "a\u{7}b")]);
+        assert_eq!(view.management.filter, "");
         assert_eq!(view.registration.filter, "");
     }
 

@@ -5,7 +5,7 @@ use sea_orm::entity::prelude::*;
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "retired_refresh")]
 pub struct Model {
-    /// SHA-256 of the dead refresh token.
+    /// Digest of the dead refresh token (`crypto::token_digest`).
     #[sea_orm(primary_key, auto_increment = false)]
     pub refresh_hash: String,
     pub grant_id: i64,

@@ -12,11 +12,11 @@ pub struct Model {
     pub account_id: i64,
     /// `authorization_code` or `client_credentials`.
     pub kind: String,
-    /// SHA-256 of the access token.
+    /// Digest of the access token (`crypto::token_digest`).
     #[sea_orm(unique)]
     pub access_hash: String,
     pub access_expires_at: i64,
-    /// SHA-256 of the refresh token (none for client credentials).
+    /// Digest of the refresh token (none for client credentials).
     #[sea_orm(unique)]
     pub refresh_hash: Option<String>,
     pub refresh_expires_at: Option<i64>,
