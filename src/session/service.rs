@@ -6,7 +6,7 @@ use leptos_axum::ResponseOptions;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::model::SignedInAccount;
-use crate::domain::AccountLevel;
+use crate::domain::{AccountLevel, Login};
 use crate::error::ConsoleError;
 use crate::infra::entities::{account, session};
 use crate::infra::{ServerState, crypto, now};
@@ -82,15 +82,17 @@ pub async fn sign_in(
         .sign_in_failures
         .reserve(&limit_key)
         .map_err(|retry_after| ConsoleError::TooManyRequests { retry_after })?;
-    // No login holds control characters, and PostgreSQL refuses to compare with NUL: such a
-    // login is looked up nowhere and refused like any unknown one (after the same hash).
-    let found = if login.chars().any(char::is_control) {
-        None
-    } else {
-        account::Entity::find()
-            .filter(account::Column::Login.eq(login.as_str()))
-            .one(&state.db)
-            .await?
+    // Every account's login passed `Login::parse`: a value it refuses (a NUL, which
+    // PostgreSQL would not even compare) is looked up nowhere and refused like any unknown
+    // login, after the same hash.
+    let found = match Login::parse(&login) {
+        Ok(login) => {
+            account::Entity::find()
+                .filter(account::Column::Login.eq(login.as_str()))
+                .one(&state.db)
+                .await?
+        }
+        Err(_) => None,
     };
     let hash = found.as_ref().map(|account| account.password_hash.clone());
     let matches = match crypto::verify_password(&state.password_gate, password, hash).await {
