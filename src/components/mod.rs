@@ -12,6 +12,7 @@ mod notice;
 mod pager;
 mod remove_selected;
 mod selection;
+mod server_form;
 mod skeleton;
 mod tabs;
 mod theme;
@@ -30,6 +31,9 @@ pub use notice::{Notices, StatusRegion, provide_notices, use_notices};
 pub use pager::{PageTo, Pager};
 pub use remove_selected::RemoveSelected;
 pub use selection::{SelectAll, SelectRow};
+#[cfg(test)]
+pub(crate) use server_form::assert_read_as_posted;
+pub use server_form::{FormFields, ServerForm};
 pub use skeleton::Skeleton;
 pub use tabs::{Tab, Tabs};
 pub use theme::{THEME_COOKIE, Theme, ThemeSwitch};

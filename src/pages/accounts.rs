@@ -4,8 +4,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::console::use_account;
-use crate::accounts::{AccountRow, CreateAccount, RemoveAccount, list_accounts};
-use crate::components::{ConfirmDialog, Field, Skeleton, field_id, use_notices};
+use crate::accounts::{AccountRow, CreateAccount, NewAccountForm, RemoveAccount, list_accounts};
+use crate::components::{
+    ConfirmDialog, Field, FormFields, ServerForm, Skeleton, field_id, use_notices,
+};
 use crate::domain::{AccountLevel, AccountName, FieldError, Login, Password};
 
 /// Lists, creates and removes the accounts of the signed-in account's scope.
@@ -150,7 +152,7 @@ fn NewAccountForm(rows: Vec<AccountRow>, create: ServerAction<CreateAccount>) ->
     view! {
         <section class="card" aria-labelledby="new-account-title">
             <h2 id="new-account-title">"New account"</h2>
-            <ActionForm action=create node_ref=form_ref>
+            <ServerForm action=create node_ref=form_ref read=read_new_account>
                 <Field label="Login" name="form[login]" required=true autocomplete="off"
                     error=field_error("login", login_error)
                     on_input=Callback::new(move |v: String| check(login_error, Login::parse(&v).map(|_| ())))/>
@@ -187,8 +189,34 @@ fn NewAccountForm(rows: Vec<AccountRow>, create: ServerAction<CreateAccount>) ->
                         {move || if create.pending().get() { "Creating…" } else { "Create account" }}
                     </button>
                 </div>
-            </ActionForm>
+            </ServerForm>
         </section>
     }
     .into_any()
+}
+
+/// The new account's fields as the server reads a plain post of the same form.
+fn read_new_account(fields: &FormFields) -> CreateAccount {
+    CreateAccount {
+        form: NewAccountForm {
+            login: fields.text("form[login]"),
+            name: fields.text("form[name]"),
+            password: fields.text("form[password]"),
+            level: fields.text("form[level]"),
+            parent: fields.text("form[parent]"),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_browser_reads_the_fields_as_the_server_decodes_a_plain_post() {
+        for body in [
+            "form%5Blogin%5D=ana&form%5Bname%5D=Ana+B&form%5Bpassword%5D=secret%26pw&form%5Blevel%5D=user&form%5Bparent%5D=3",
+            "form[login]=&form[name]=&form[password]=&form[level]=organization&form[parent]=",
+        ] {
+            crate::components::assert_read_as_posted(body, super::read_new_account);
+        }
+    }
 }

@@ -11,7 +11,8 @@ use crate::apps::{
 };
 use crate::components::icon::{COPY, HIDE, REGENERATE, REVEAL, WARNING};
 use crate::components::{
-    ConfirmDialog, Field, Icon, Notices, Skeleton, copy_text, field_id, use_notices,
+    ConfirmDialog, Field, FormFields, Icon, Notices, ServerForm, Skeleton, copy_text, field_id,
+    use_notices,
 };
 use crate::domain::{
     AdminEmail, AdminPhone, ApiKind, AppDescription, AppForm, AppName, Homepage, ImageUrl,
@@ -54,14 +55,14 @@ pub fn AddAppPage() -> impl IntoView {
         <Title text="Add App"/>
         <h1>"Add App"</h1>
         <p class="subtitle">{api.label()}</p>
-        <ActionForm action=create attr:class="app-form" attr:novalidate=true>
+        <ServerForm action=create read=|fields| CreateApp { api: fields.text("api"), form: read_app_form(fields) } attr:class="app-form" attr:novalidate=true>
             <input type="hidden" name="api" value=api.as_str()/>
             <AppFields initial=AppForm::default() server_error/>
             <section class="credentials" aria-label="Credentials">
                 <p class="hint">"App ID/key and App secret are generated when you click OK."</p>
             </section>
             <FormActions api pending=create.pending()/>
-        </ActionForm>
+        </ServerForm>
     }
 }
 
@@ -114,12 +115,26 @@ fn AppEditor(details: AppDetails) -> impl IntoView {
     view! {
         <h1>"Edit App"</h1>
         <p class="subtitle">{format!("{} · {}", details.form.name, api.label())}</p>
-        <ActionForm action=update attr:class="app-form" attr:novalidate=true>
+        <ServerForm action=update read=|fields| UpdateApp { key: fields.text("key"), form: read_app_form(fields) } attr:class="app-form" attr:novalidate=true>
             <input type="hidden" name="key" value=details.key.clone()/>
             <AppFields initial=details.form.clone() server_error/>
             <Credentials key=details.key.clone()/>
             <FormActions api pending=update.pending()/>
-        </ActionForm>
+        </ServerForm>
+    }
+}
+
+/// The App form's fields as the server reads a plain post of the same form (`form[name]`, …).
+fn read_app_form(fields: &FormFields) -> AppForm {
+    AppForm {
+        name: fields.text("form[name]"),
+        description: fields.text("form[description]"),
+        homepage: fields.text("form[homepage]"),
+        image_url: fields.text("form[image_url]"),
+        admin_email: fields.text("form[admin_email]"),
+        admin_phone: fields.text("form[admin_phone]"),
+        trusted: fields.optional("form[trusted]"),
+        redirect_url: fields.text("form[redirect_url]"),
     }
 }
 
@@ -369,5 +384,35 @@ fn FormActions(api: ApiKind, pending: Memo<bool>) -> impl IntoView {
                 {move || if pending.get() { "Saving…" } else { "OK" }}
             </button>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_browser_reads_the_fields_as_the_server_decodes_a_plain_post() {
+        // Ticked and unticked App is trusted; every text field, some empty.
+        let ticked = "form%5Bname%5D=My+App&form%5Bdescription%5D=line+1%0D%0Aline+2&form%5Bhomepage%5D=https%3A%2F%2Fb%C3%BCcher.example&form%5Bimage_url%5D=&form%5Badmin_email%5D=a%40b.example&form%5Badmin_phone%5D=%2B40+1&form%5Btrusted%5D=on&form%5Bredirect_url%5D=https%3A%2F%2Fb.example%2Fcb";
+        let unticked = ticked.replace("&form%5Btrusted%5D=on", "");
+        for body in [
+            format!("api=unified&{ticked}"),
+            format!("api=system&{unticked}"),
+        ] {
+            crate::components::assert_read_as_posted(&body, |fields| CreateApp {
+                api: fields.text("api"),
+                form: read_app_form(fields),
+            });
+        }
+        for body in [
+            format!("key=AbC123&{ticked}"),
+            format!("key=AbC123&{unticked}"),
+        ] {
+            crate::components::assert_read_as_posted(&body, |fields| UpdateApp {
+                key: fields.text("key"),
+                form: read_app_form(fields),
+            });
+        }
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 
 use crate::components::icon::SIGN_OUT;
-use crate::components::{Icon, StatusRegion, ThemeSwitch, provide_notices};
+use crate::components::{Icon, ServerForm, StatusRegion, ThemeSwitch, provide_notices};
 use crate::error::ConsoleError;
 use crate::session::{SignOut, SignedInAccount, current_account};
 
@@ -56,12 +56,12 @@ fn ConsoleHeader(account: SignedInAccount) -> impl IntoView {
                 {level.map(|level| view! { <span class="account-level">{level}</span> })}
             </p>
             <ThemeSwitch/>
-            <ActionForm action=sign_out>
+            <ServerForm action=sign_out read=|_| SignOut {}>
                 <button type="submit" disabled=move || sign_out.pending().get()>
                     <Icon icon=SIGN_OUT/>
                     "Sign out"
                 </button>
-            </ActionForm>
+            </ServerForm>
         </header>
     }
 }

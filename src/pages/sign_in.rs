@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::{ErrorNotice, Field};
+use crate::components::{ErrorNotice, Field, FormFields, ServerForm};
 use crate::session::SignIn;
 
 /// Login name and password; a wrong pair gets one message that does not say which was wrong.
@@ -36,7 +36,7 @@ pub fn SignInPage() -> impl IntoView {
             <h1>"Appward"</h1>
             <section class="card" aria-labelledby="sign-in-title">
                 <h2 id="sign-in-title">"Sign in"</h2>
-                <ActionForm action=sign_in>
+                <ServerForm action=sign_in read=read_sign_in>
                     {next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
                     <Field label="Login" name="login" autocomplete="username" required=true error=field_error("login")/>
                     <Field label="Password" name="password" input_type="password" autocomplete="current-password" required=true error=field_error("password")/>
@@ -46,8 +46,31 @@ pub fn SignInPage() -> impl IntoView {
                             {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
                         </button>
                     </div>
-                </ActionForm>
+                </ServerForm>
             </section>
         </main>
+    }
+}
+
+/// The sign-in fields as the server reads a plain post of the same form.
+fn read_sign_in(fields: &FormFields) -> SignIn {
+    SignIn {
+        login: fields.text("login"),
+        password: fields.text("password"),
+        next: fields.optional("next"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_browser_reads_the_fields_as_the_server_decodes_a_plain_post() {
+        for body in [
+            "login=ana&password=p%26w%3D1&next=%2Foauth%2Fauthorize%3Fa%3D1",
+            "login=&password=",
+            "login=%C3%A1na&password=x+y",
+        ] {
+            crate::components::assert_read_as_posted(body, super::read_sign_in);
+        }
     }
 }
