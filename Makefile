@@ -24,7 +24,7 @@ E2E_ADDR := 127.0.0.1:3107
 E2E_DATA := $(CACHE)/e2e-data
 E2E_ADMIN_PASSWORD := e2e-admin-password
 
-.PHONY: run test bench package server-lto screenshots tools load-tool browser postgres nginx fmt-check clippy test-sqlite test-postgres end2end
+.PHONY: run test bench package server-lto zopfli screenshots tools load-tool browser postgres nginx fmt-check clippy test-sqlite test-postgres end2end
 
 ## Build in release mode and serve on the embedded SQLite database at http://127.0.0.1:3000.
 run: tools
@@ -47,12 +47,16 @@ package: tools server-lto
 # Link-time optimisation pays at run time, and costs minutes of linking: only `make bench`
 # and `make package` build this profile; `cargo leptos build --release` (CI, end2end) does not.
 # The same cfg cargo-leptos gives its release builds (always-erase-components).
-server-lto:
+server-lto: zopfli
 	cargo leptos build --release --precompress --split --frontend-only
 	RUSTFLAGS="--cfg erase_components" cargo build --profile release-lto --features ssr --bin appward
 	cp "$(CARGO_TARGET_DIR)/release/hash.txt" "$(CARGO_TARGET_DIR)/release-lto/hash.txt"
-	@# cargo-leptos's gzip files are made at a fast level (640 KB for the wasm): gzip -9 saves 15%.
-	for file in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do gzip -9 -k -f -n "$$file"; done
+	@# cargo-leptos's gzip files are made at a fast level (545 KB for the wasm). Zopfli writes
+	@# the same format, 5% smaller than gzip -9 (442 against 465 KB, measured on the wasm).
+	for file in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do zopfli "$$file"; done
+
+zopfli:
+	@command -v zopfli >/dev/null || { $(APT) update && $(APT) install -y zopfli; }
 
 SHOT_ADDR := 127.0.0.1:3108
 SHOT_DATA := $(CACHE)/screenshot-data

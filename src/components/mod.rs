@@ -30,7 +30,7 @@ pub use lookalike_note::LookalikeNote;
 pub use notice::{Notices, StatusRegion, provide_notices, use_notices};
 pub use pager::{PageTo, Pager};
 pub use remove_selected::RemoveSelected;
-pub use selection::{SelectAll, SelectRow};
+pub use selection::{SelectAll, SelectRow, Selected};
 #[cfg(test)]
 pub(crate) use server_form::assert_read_as_posted;
 pub use server_form::{FormFields, ServerForm};

@@ -1,10 +1,9 @@
 //! Remove Selected: a button enabled while rows are selected, that asks first.
 use leptos::prelude::*;
-use std::collections::BTreeSet;
 
 use super::ConfirmDialog;
 use super::icon::{Icon, REMOVE};
-use super::selection::RowKey;
+use super::selection::{RowKey, Selected};
 
 /// The button and its confirmation; OK hands the selected rows to `on_confirm`.
 #[component]
@@ -12,7 +11,7 @@ pub fn RemoveSelected<K: RowKey>(
     /// A page-unique stem for the dialog's ids.
     id: &'static str,
     /// The selected rows.
-    selected: RwSignal<BTreeSet<K>>,
+    selected: RwSignal<Selected<K>>,
     /// Whether the whole set is meant (the header box of a paged list), whatever is selected.
     #[prop(optional, into)]
     everything: Option<Signal<bool>>,
@@ -31,7 +30,7 @@ pub fn RemoveSelected<K: RowKey>(
             type="button"
             class="danger"
             aria-busy=move || pending.get().to_string()
-            disabled=move || (selected.with(BTreeSet::is_empty) && !all()) || pending.get()
+            disabled=move || (selected.with(Selected::is_empty) && !all()) || pending.get()
             on:click=move |_| confirm.set(true)
         >
             <Icon icon=REMOVE/>
@@ -41,9 +40,9 @@ pub fn RemoveSelected<K: RowKey>(
             id
             open=confirm
             title="Remove Selected"
-            message=Signal::derive(move || question((!all()).then(|| selected.with(BTreeSet::len))))
+            message=Signal::derive(move || question((!all()).then(|| selected.with(Selected::len))))
             on_confirm=Callback::new(move |_| {
-                let rows: Vec<K> = selected.get_untracked().into_iter().collect();
+                let rows: Vec<K> = selected.with_untracked(Selected::to_vec);
                 if !rows.is_empty() || all() {
                     on_confirm.run(rows);
                 }

@@ -2,12 +2,11 @@
 //! and User Agent (plus issued and last used), and Remove Selected (after a confirmation).
 use leptos::html::Dialog;
 use leptos::prelude::*;
-use std::collections::BTreeSet;
 
 use crate::access_tokens::{AccessTokenPage, PAGE_SIZE, RemoveAccessTokens, list_access_tokens};
 use crate::components::{
-    LocalTime, PageTo, Pager, RemoveSelected, SelectAll, SelectRow, Skeleton, StatusRegion,
-    counted, sync_modal, use_notices,
+    LocalTime, PageTo, Pager, RemoveSelected, SelectAll, SelectRow, Selected, Skeleton,
+    StatusRegion, counted, sync_modal, use_notices,
 };
 
 /// The dialog's name for the console's status region.
@@ -115,7 +114,7 @@ fn TokenTable(
     remove: ServerAction<RemoveAccessTokens>,
     go_to_page: Callback<u64>,
 ) -> impl IntoView {
-    let selected: RwSignal<BTreeSet<i64>> = RwSignal::new(BTreeSet::new());
+    let selected: RwSignal<Selected<i64>> = RwSignal::new(Selected::default());
     // The header box means "every token of this App now", also those on other pages.
     let everything = RwSignal::new(false);
     if found.total == 0 {

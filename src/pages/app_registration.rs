@@ -2,7 +2,6 @@
 //! the server like Apps Management, with Add App and Remove Selected.
 use leptos::prelude::*;
 use leptos_router::components::A;
-use std::collections::BTreeSet;
 
 use super::apps_location::{AppsAddress, AppsLocation, AppsTab, ListView, app_href};
 use super::console::use_account;
@@ -14,7 +13,7 @@ use crate::apps::{
 use crate::components::icon::{ADD, EXTERNAL_LINK};
 use crate::components::{
     ApiSwitch, DescriptionHint, Icon, LocalTime, LookalikeNote, PageTo, Pager, RemoveSelected,
-    SelectAll, SelectRow, Skeleton, counted, use_notices,
+    SelectAll, SelectRow, Selected, Skeleton, counted, use_notices,
 };
 use crate::domain::{AccountLevel, ApiKind, Homepage};
 
@@ -84,7 +83,7 @@ fn RegisteredApps(
     remove: ServerAction<RemoveApps>,
 ) -> impl IntoView {
     let (api, list) = shown;
-    let selected: RwSignal<BTreeSet<String>> = RwSignal::new(BTreeSet::new());
+    let selected: RwSignal<Selected<String>> = RwSignal::new(Selected::default());
     let toolbar = view! {
         <div class="toolbar">
             <A href=crate::embedding::href(&format!("/apps/new?api={}", api.as_str())) attr:class="button primary">
@@ -158,7 +157,7 @@ fn RegisteredApps(
 }
 
 #[component]
-fn AppLine(row: AppRow, selected: RwSignal<BTreeSet<String>>, with_owner: bool) -> impl IntoView {
+fn AppLine(row: AppRow, selected: RwSignal<Selected<String>>, with_owner: bool) -> impl IntoView {
     view! {
         <tr>
             <td class="select">

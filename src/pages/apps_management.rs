@@ -3,7 +3,7 @@
 //! server, the view kept in the address, and the counts kept live while the page is seen.
 use leptos::prelude::*;
 use leptos_router::components::A;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use super::access_tokens_dialog::{AccessTokensDialog, TokensOf};
 use super::app_status_switch::AppStatusSwitch;
@@ -18,7 +18,7 @@ use crate::apps_management::{
 use crate::components::icon::EXTERNAL_LINK;
 use crate::components::{
     ApiSwitch, DescriptionHint, Icon, LocalTime, LookalikeNote, PageTo, Pager, RemoveSelected,
-    SelectAll, SelectRow, Skeleton, counted, use_notices,
+    SelectAll, SelectRow, Selected, Skeleton, counted, use_notices,
 };
 use crate::domain::{ApiKind, Homepage};
 use crate::error::ConsoleError;
@@ -128,7 +128,7 @@ fn ManagedTable(
     tokens_of: RwSignal<Option<TokensOf>>,
 ) -> impl IntoView {
     let (api, list) = shown;
-    let selected: RwSignal<BTreeSet<String>> = RwSignal::new(BTreeSet::new());
+    let selected: RwSignal<Selected<String>> = RwSignal::new(Selected::default());
     let toolbar = view! {
         <div class="toolbar">
             <RemoveSelected
@@ -203,7 +203,7 @@ fn ManagedTable(
 fn ManagedLine(
     row: ManagedAppRow,
     stamp: f64,
-    selected: RwSignal<BTreeSet<String>>,
+    selected: RwSignal<Selected<String>>,
     live: LiveCounts,
     tokens_of: RwSignal<Option<TokensOf>>,
 ) -> impl IntoView {
