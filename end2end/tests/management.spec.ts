@@ -67,6 +67,28 @@ test("the pop-up lists each token's User Agent; removing one refuses it and keep
   await expect(page.getByRole("button", { name: `1 access token of ${app.name}` })).toBeVisible();
 });
 
+test("the pop-up's code is fetched when it first opens, once, and not with the page", async ({ page, request }) => {
+  const fetched: string[] = [];
+  page.on("request", (sent) => {
+    if (/\/pkg\/split_tokens_of_app_[^/]*\.wasm$/.test(new URL(sent.url()).pathname)) fetched.push(sent.url());
+  });
+  await signIn(page, "admin", ADMIN_PASSWORD);
+  const app = await registerTrustedApp(page);
+  await token(request, app, "LazyAgent/1.0");
+
+  await openManagement(page, app.name);
+  expect(fetched, "the page alone does not load the pop-up's code").toEqual([]);
+  const opener = page.getByRole("button", { name: `1 access token of ${app.name}` });
+  const dialog = page.getByRole("dialog", { name: `Access Tokens of ${app.name}` });
+  for (let time = 0; time < 3; time += 1) {
+    await opener.click();
+    await expect(dialog.getByRole("cell", { name: "LazyAgent/1.0" })).toBeVisible();
+    await dialog.getByRole("button", { name: "Close" }).click();
+    await expect(dialog).toBeHidden();
+  }
+  expect(fetched, "fetched once, on the first opening").toHaveLength(1);
+});
+
 test("select all in the pop-up removes every token of the App", async ({ page, request }) => {
   await signIn(page, "admin", ADMIN_PASSWORD);
   const app = await registerTrustedApp(page);

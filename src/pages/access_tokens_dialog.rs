@@ -1,6 +1,7 @@
 //! The Access Tokens pop-up of Apps Management: the user's grants of one App, with Expires
 //! and User Agent (plus issued and last used), and Remove Selected (after a confirmation).
 use leptos::html::Dialog;
+use leptos::lazy;
 use leptos::prelude::*;
 
 use crate::access_tokens::{AccessTokenPage, PAGE_SIZE, RemoveAccessTokens, list_access_tokens};
@@ -22,6 +23,9 @@ pub struct TokensOf {
 }
 
 /// A modal `<dialog>` (focus kept inside, Escape closes) open while `tokens_of` is set.
+///
+/// The dialog and its Close button are part of every Apps Management page; what it shows
+/// ([`tokens_of_app`]) is code of its own, fetched the first time the pop-up opens.
 #[component]
 pub fn AccessTokensDialog(
     /// The App shown, or none when closed.
@@ -29,7 +33,6 @@ pub fn AccessTokensDialog(
     /// Runs after tokens were removed, so the table's count follows.
     on_changed: Callback<()>,
 ) -> impl IntoView {
-    let notices = use_notices();
     let dialog = NodeRef::<Dialog>::new();
     sync_modal(
         dialog,
@@ -41,22 +44,45 @@ pub fn AccessTokensDialog(
             tokens_of.set(None);
         }
     };
-    // The page shown belongs to the App shown: another App opens on its first page.
-    let page: RwSignal<(Option<String>, u64)> = RwSignal::new((None, 0));
-    let shown_page = Memo::new(move |_| {
-        let key = tokens_of.with(|shown| shown.as_ref().map(|shown| shown.key.clone()));
-        page.with(|(of, page)| if *of == key { *page } else { 0 })
-    });
+    let title = move || {
+        tokens_of
+            .get()
+            .map(|shown| format!("Access Tokens of {}", shown.name))
+            .unwrap_or_default()
+    };
+    let loading = || view! { <Skeleton label="Loading access tokens" rows=1/> };
+    view! {
+        <dialog
+            node_ref=dialog
+            class="tokens"
+            aria-labelledby="access-tokens-title"
+            on:close=move |_| close()
+        >
+            <h2 id="access-tokens-title">{title}</h2>
+            <StatusRegion place=PLACE/>
+            {move || tokens_of.get().map(|shown| view! {
+                <Suspense fallback=loading>
+                    {Suspend::new(async move { tokens_of_app(shown.key, on_changed).await })}
+                </Suspense>
+            })}
+            <div class="actions">
+                <button type="button" class="primary" autofocus=crate::embedding::autofocus() on:click=move |_| close()>"Close"</button>
+            </div>
+        </dialog>
+    }
+}
+
+/// The App's tokens, a page at a time, with Remove Selected: the pop-up's content while it
+/// shows the App `key` (opened again, it starts on the first page).
+#[lazy]
+fn tokens_of_app(key: String, on_changed: Callback<()>) -> AnyView {
+    let notices = use_notices();
+    let page = RwSignal::new(0_u64);
     let remove = ServerAction::<RemoveAccessTokens>::new();
-    let tokens = Resource::new(
-        move || (tokens_of.get(), shown_page.get(), remove.version().get()),
-        |(shown, page, _)| async move {
-            match shown {
-                Some(shown) => list_access_tokens(shown.key, page).await.map(Some),
-                None => Ok(None),
-            }
-        },
-    );
+    let tokens = Resource::new(move || (page.get(), remove.version().get()), {
+        let key = key.clone();
+        move |(page, _)| list_access_tokens(key.clone(), page)
+    });
     Effect::new(move |_| match remove.value().get() {
         Some(Ok(count)) => {
             notices.done(format!(
@@ -68,41 +94,21 @@ pub fn AccessTokensDialog(
         Some(Err(error)) => notices.failed(&error),
         None => {}
     });
-    let title = move || {
-        tokens_of
-            .get()
-            .map(|shown| format!("Access Tokens of {}", shown.name))
-            .unwrap_or_default()
-    };
-    let go_to_page = Callback::new(move |to: u64| {
-        let key = tokens_of.with_untracked(|shown| shown.as_ref().map(|shown| shown.key.clone()));
-        page.set((key, to));
-    });
+    let go_to_page = Callback::new(move |to: u64| page.set(to));
     view! {
-        <dialog
-            node_ref=dialog
-            class="tokens"
-            aria-labelledby="access-tokens-title"
-            on:close=move |_| close()
-        >
-            <h2 id="access-tokens-title">{title}</h2>
-            <StatusRegion place=PLACE/>
-            <Transition fallback=|| view! { <Skeleton label="Loading access tokens" rows=1/> }>
-                {move || Suspend::new(async move {
+        <Transition fallback=|| view! { <Skeleton label="Loading access tokens" rows=1/> }>
+            {move || {
+                let key = key.clone();
+                Suspend::new(async move {
                     match tokens.await {
-                        Ok(Some(found)) => view! {
-                            <TokenTable found tokens_of remove go_to_page/>
-                        }.into_any(),
-                        Ok(None) => ().into_any(),
+                        Ok(found) => view! { <TokenTable found key remove go_to_page/> }.into_any(),
                         Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                     }
-                })}
-            </Transition>
-            <div class="actions">
-                <button type="button" class="primary" autofocus=crate::embedding::autofocus() on:click=move |_| close()>"Close"</button>
-            </div>
-        </dialog>
+                })
+            }}
+        </Transition>
     }
+    .into_any()
 }
 
 /// One page of the App's tokens, its selection and Remove Selected. Each page (and each
@@ -110,7 +116,8 @@ pub fn AccessTokensDialog(
 #[component]
 fn TokenTable(
     found: AccessTokenPage,
-    tokens_of: RwSignal<Option<TokensOf>>,
+    /// The App's key.
+    key: String,
     remove: ServerAction<RemoveAccessTokens>,
     go_to_page: Callback<u64>,
 ) -> impl IntoView {
@@ -124,13 +131,11 @@ fn TokenTable(
     let ids: Vec<i64> = found.rows.iter().map(|row| row.id).collect();
     let total = found.total;
     let on_confirm = Callback::new(move |ids: Vec<i64>| {
-        if let Some(shown) = tokens_of.get_untracked() {
-            remove.dispatch(RemoveAccessTokens {
-                key: shown.key,
-                ids,
-                all: everything.get_untracked(),
-            });
-        }
+        remove.dispatch(RemoveAccessTokens {
+            key: key.clone(),
+            ids,
+            all: everything.get_untracked(),
+        });
     });
     view! {
         <div class="toolbar">
