@@ -14,7 +14,9 @@ impl Login {
 
     /// Parses a typed login name.
     pub fn parse(value: &str) -> Result<Self, FieldError> {
-        let value = value.trim().to_lowercase();
+        // ASCII folding: the only letters allowed are a-z, and full Unicode folding would
+        // turn look-alikes into them (the Kelvin sign K into k).
+        let value = value.trim().to_ascii_lowercase();
         let error = |message: &str| Err(FieldError::new(Self::FIELD, message));
         if value.is_empty() {
             return error("Login is required.");
@@ -57,7 +59,8 @@ mod tests {
 
     #[test]
     fn refuses_with_the_field_named() {
-        for bad in ["", "ab", "-abc", "has space", "ünï", &"a".repeat(65)] {
+        // "\u{212A}elvin" starts with the Kelvin sign, whose Unicode lower case is an ASCII k.
+        for bad in ["", "ab", "-abc", "has space", "ünï", "\u{212A}elvin", &"a".repeat(65)] {
             let error = Login::parse(bad).unwrap_err();
             assert_eq!(error.field, "login", "{bad:?}");
         }
