@@ -61,7 +61,7 @@ pub fn ConsoleRoutes() -> impl IntoView {
         <Title formatter=|page: String| format!("{page} · Appward")/>
         <Router base=crate::embedding::base_path()>
             <Routes fallback=NotFound>
-                <Route path=path!("/sign-in") view=SignInPage/>
+                <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()}/>
                 <ParentRoute path=path!("") view=Console ssr=SsrMode::Async>
                     <Route path=path!("") view=HomePage/>
                     <ParentRoute path=path!("apps") view=AppsSection>
@@ -98,6 +98,10 @@ macro_rules! split_route {
     };
 }
 
+split_route!(
+    /// Sign-in (`/sign-in`), split out: a signed-in person never needs it.
+    SignInRoute => SignInPage
+);
 split_route!(
     /// Add App (`/apps/new`), split out.
     AddAppRoute => AddAppPage
