@@ -60,7 +60,15 @@ mod tests {
     #[test]
     fn refuses_with_the_field_named() {
         // "\u{212A}elvin" starts with the Kelvin sign, whose Unicode lower case is an ASCII k.
-        for bad in ["", "ab", "-abc", "has space", "ünï", "\u{212A}elvin", &"a".repeat(65)] {
+        for bad in [
+            "",
+            "ab",
+            "-abc",
+            "has space",
+            "ünï",
+            "\u{212A}elvin",
+            &"a".repeat(65),
+        ] {
             let error = Login::parse(bad).unwrap_err();
             assert_eq!(error.field, "login", "{bad:?}");
         }

@@ -1,10 +1,11 @@
 //! The frame of every page of a signed-in account: header, navigation, theme, sign-out,
 //! and the console's status region.
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::components::{A, Outlet, Redirect};
 
 use crate::components::icon::SIGN_OUT;
-use crate::components::{Icon, ServerForm, StatusRegion, ThemeSwitch, provide_notices};
+use crate::components::{Icon, StatusRegion, ThemeSwitch, provide_notices};
 use crate::error::ConsoleError;
 use crate::session::{SignOut, SignedInAccount, current_account};
 
@@ -40,7 +41,6 @@ pub fn Console() -> impl IntoView {
 
 #[component]
 fn ConsoleHeader(account: SignedInAccount) -> impl IntoView {
-    let sign_out = ServerAction::<SignOut>::new();
     // The level is worth saying only where the name does not say it already.
     let level = account.level.to_string();
     let level = (level != account.name).then_some(level);
@@ -56,12 +56,14 @@ fn ConsoleHeader(account: SignedInAccount) -> impl IntoView {
                 {level.map(|level| view! { <span class="account-level">{level}</span> })}
             </p>
             <ThemeSwitch/>
-            <ServerForm action=sign_out read=|_| SignOut {}>
-                <button type="submit" disabled=move || sign_out.pending().get()>
+            // A plain post, also once hydrated: the server ends the session and redirects to
+            // sign-in, and the whole page goes (nothing of the account stays in the browser).
+            <form method="post" action=SignOut::url()>
+                <button type="submit">
                     <Icon icon=SIGN_OUT/>
                     "Sign out"
                 </button>
-            </ServerForm>
+            </form>
         </header>
     }
 }
