@@ -67,14 +67,18 @@ pub async fn list(
         .fetch_page(listing.page)
         .await?
         .into_iter()
-        .map(|(app, owner)| AppRow {
-            homepage: Homepage::from_stored(app.homepage).display(),
-            owner_login: owner.map(|owner| owner.login),
-            key: app.key,
-            name: app.name,
-            description: app.description,
-            trusted: app.trusted,
-            updated_at: utc_rfc3339(app.updated_at),
+        .map(|(app, owner)| {
+            let homepage = Homepage::from_stored(app.homepage);
+            AppRow {
+                homepage: homepage.display(),
+                homepage_lookalike: homepage.is_lookalike(),
+                owner_login: owner.map(|owner| owner.login),
+                key: app.key,
+                name: app.name,
+                description: app.description,
+                trusted: app.trusted,
+                updated_at: utc_rfc3339(app.updated_at),
+            }
         })
         .collect();
     Ok(AppPage {

@@ -22,6 +22,9 @@ pub struct AppRow {
     pub description: String,
     /// Homepage, as shown.
     pub homepage: String,
+    /// Whether the homepage's host is a likely look-alike (then shown in punycode, with the
+    /// warning): decided by the server, so the list's code in the browser holds no URL rules.
+    pub homepage_lookalike: bool,
     /// The registering account's login.
     pub owner_login: Option<String>,
     /// App is trusted.

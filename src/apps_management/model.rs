@@ -55,6 +55,9 @@ pub struct ManagedAppRow {
     pub homepage: String,
     /// The homepage as a link.
     pub homepage_href: String,
+    /// Whether the homepage's host is a likely look-alike (then shown in punycode, with the
+    /// warning): decided by the server, so the list's code in the browser holds no URL rules.
+    pub homepage_lookalike: bool,
     /// S: whether it is suspended.
     pub suspended: bool,
     /// Whether the App is in the caller's scope (may be edited, suspended and removed);

@@ -139,11 +139,13 @@ fn sorted(select: Select<app::Entity>, sort: ManagedSort, descending: bool) -> S
 
 impl Found {
     fn into_row(self, scope: &ScopePath) -> ManagedAppRow {
+        let homepage = Homepage::from_stored(self.homepage.clone());
         ManagedAppRow {
             manageable: self
                 .owner_scope
                 .is_some_and(|owner| scope.contains(&ScopePath::from_stored(owner))),
-            homepage: Homepage::from_stored(self.homepage.clone()).display(),
+            homepage: homepage.display(),
+            homepage_lookalike: homepage.is_lookalike(),
             homepage_href: self.homepage,
             key: self.key,
             name: self.name,

@@ -15,7 +15,7 @@ use crate::components::{
     ApiSwitch, DescriptionHint, Icon, LocalTime, LookalikeNote, PageTo, Pager, RemoveSelected,
     SelectAll, SelectRow, Selected, Skeleton, counted, use_notices,
 };
-use crate::domain::{AccountLevel, ApiKind, Homepage};
+use crate::domain::{AccountLevel, ApiKind};
 
 /// What the table shows: the API and the list's filter, sort and page.
 type Shown = (ApiKind, ListView<RegisteredSort>);
@@ -173,7 +173,7 @@ fn AppLine(row: AppRow, selected: RwSignal<Selected<String>>, with_owner: bool) 
                     {row.homepage.clone()}
                     <Icon icon=EXTERNAL_LINK/>
                 </a>
-                {Homepage::parse(&row.homepage).is_ok_and(|homepage| homepage.is_lookalike()).then(|| view! {
+                {row.homepage_lookalike.then(|| view! {
                     <LookalikeNote/>
                 })}
             </td>

@@ -20,7 +20,7 @@ use crate::components::{
     ApiSwitch, DescriptionHint, Icon, LocalTime, LookalikeNote, PageTo, Pager, RemoveSelected,
     SelectAll, SelectRow, Selected, Skeleton, counted, use_notices,
 };
-use crate::domain::{ApiKind, Homepage};
+use crate::domain::ApiKind;
 use crate::error::ConsoleError;
 
 /// What the table shows: the API and the list's filter, sort and page.
@@ -246,7 +246,7 @@ fn ManagedLine(
                 >
                     <Icon icon=EXTERNAL_LINK/>
                 </a>
-                {Homepage::from_stored(row.homepage_href.clone()).is_lookalike().then(|| view! {
+                {row.homepage_lookalike.then(|| view! {
                     <LookalikeNote/>
                 })}
             </td>

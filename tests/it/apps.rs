@@ -218,6 +218,43 @@ async fn idn_links_and_emails_are_stored_normalised_and_shown_in_unicode() {
 }
 
 #[tokio::test]
+async fn both_lists_flag_a_look_alike_homepage_and_only_it() {
+    let app = TestServer::spawn().await;
+    let admin = app.admin().await;
+    for (name, homepage) in [
+        ("Lookalike", "https://p\u{430}ypal.com/"),
+        ("Unicode", "http://bücher.example/"),
+    ] {
+        app.registered_app(
+            &admin,
+            "unified",
+            &[("name", name), ("homepage", homepage)],
+        )
+        .await;
+    }
+    let flags = |page: serde_json::Value| {
+        let mut flags: Vec<(String, bool)> = page["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| {
+                let flag = row["homepage_lookalike"].as_bool();
+                (row["name"].as_str().unwrap().to_owned(), flag.unwrap())
+            })
+            .collect();
+        flags.sort();
+        flags
+    };
+    let expected = vec![("Lookalike".to_owned(), true), ("Unicode".to_owned(), false)];
+    let registered = json(app.list_apps(&admin, "unified").await).await;
+    assert_eq!(flags(registered), expected);
+    let managed = app
+        .call(&admin, "list_managed_apps", &[("api", "unified")])
+        .await;
+    assert_eq!(flags(json(managed).await), expected);
+}
+
+#[tokio::test]
 async fn editing_saves_every_field_but_the_api_and_the_key() {
     let app = TestServer::spawn().await;
     let admin = app.admin().await;
