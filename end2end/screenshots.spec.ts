@@ -1,5 +1,5 @@
 // Takes the README's pictures of the main pages: light, dark, and a phone (360 px).
-import { test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { ADMIN_PASSWORD, clientToken, hydrated, registerApp, signIn } from "./tests/helpers";
 
 const OUT = "screenshots";
@@ -27,7 +27,8 @@ test("the README's screenshots", async ({ page }) => {
     await hydrated(page);
     await page.screenshot({ path: `${OUT}/apps-management-${theme}.png` });
     await page.getByRole("button", { name: /3 access tokens of CRM Connector/ }).click();
-    await page.waitForTimeout(300);
+    // The pop-up's content is fetched the first time it opens: wait for its table.
+    await expect(page.getByRole("dialog").getByRole("table")).toBeVisible();
     await page.screenshot({ path: `${OUT}/access-tokens-${theme}.png` });
     await page.keyboard.press("Escape");
     await page.goto(`/apps/${registered[2].key}`);

@@ -225,12 +225,8 @@ async fn both_lists_flag_a_look_alike_homepage_and_only_it() {
         ("Lookalike", "https://p\u{430}ypal.com/"),
         ("Unicode", "http://bücher.example/"),
     ] {
-        app.registered_app(
-            &admin,
-            "unified",
-            &[("name", name), ("homepage", homepage)],
-        )
-        .await;
+        app.registered_app(&admin, "unified", &[("name", name), ("homepage", homepage)])
+            .await;
     }
     let flags = |page: serde_json::Value| {
         let mut flags: Vec<(String, bool)> = page["rows"]
@@ -245,7 +241,10 @@ async fn both_lists_flag_a_look_alike_homepage_and_only_it() {
         flags.sort();
         flags
     };
-    let expected = vec![("Lookalike".to_owned(), true), ("Unicode".to_owned(), false)];
+    let expected = vec![
+        ("Lookalike".to_owned(), true),
+        ("Unicode".to_owned(), false),
+    ];
     let registered = json(app.list_apps(&admin, "unified").await).await;
     assert_eq!(flags(registered), expected);
     let managed = app
