@@ -184,6 +184,30 @@ test("a portal signs a new person in with a JWT, and the framed console works in
   await frame.evaluate(() => console.error("frame-console-probe"));
 });
 
+test("under the base path, Sign out also works from a console the browser rendered", async ({ page, consoleWatch }) => {
+  const appward = env("EMBED_APPWARD");
+  const hydrated = () => document.documentElement.dataset.hydrated === "true";
+  // The address that leads nowhere answers 404, which Chromium reports in the console.
+  consoleWatch.expectError(/404/);
+  await page.goto(`${appward}/sign-in`);
+  await page.waitForFunction(hydrated);
+  await page.getByLabel("Login").fill("admin");
+  await page.getByLabel("Password").fill(process.env.APPWARD_ADMIN_PASSWORD ?? "e2e-admin-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  // From the 404 page, its home link: the console and its header are built in the browser.
+  await page.goto(`${appward}/nowhere`);
+  await page.waitForFunction(hydrated);
+  await page.getByRole("link", { name: "Go to the home page" }).click();
+  const signOut = page.getByRole("button", { name: "Sign out" });
+  await expect(signOut).toBeVisible();
+  await signOut.click();
+  await expect(page).toHaveURL(`${appward}/sign-in`);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await page.goto(`${appward}/apps`);
+  await expect(page).toHaveURL(new RegExp(`^${appward}/sign-in`));
+});
+
 test("the same console framed by a site that is not listed is refused", async ({ page, consoleWatch }) => {
   consoleWatch.expectError(/Refused to frame|frame-ancestors/);
   await openPortal(page, env("EMBED_UNLISTED"), `${env("EMBED_APPWARD")}/sign-in?embed=1`);

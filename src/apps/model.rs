@@ -24,6 +24,7 @@ pub struct AppRow {
     pub homepage: String,
     /// Whether the homepage's host is a likely look-alike (then shown in punycode, with the
     /// warning): decided by the server, so the list's code in the browser holds no URL rules.
+    #[serde(default)]
     pub homepage_lookalike: bool,
     /// The registering account's login.
     pub owner_login: Option<String>,

@@ -57,6 +57,7 @@ pub struct ManagedAppRow {
     pub homepage_href: String,
     /// Whether the homepage's host is a likely look-alike (then shown in punycode, with the
     /// warning): decided by the server, so the list's code in the browser holds no URL rules.
+    #[serde(default)]
     pub homepage_lookalike: bool,
     /// S: whether it is suspended.
     pub suspended: bool,

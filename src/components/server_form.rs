@@ -96,7 +96,7 @@ where
         let _ = (&action, &read);
     };
     view! {
-        <form action=ServFn::url() method="post" node_ref=node_ref on:submit=submit>
+        <form action=crate::embedding::form_action(ServFn::url()) method="post" node_ref=node_ref on:submit=submit>
             {children()}
         </form>
     }

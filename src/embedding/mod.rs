@@ -59,6 +59,20 @@ pub fn href(path: &str) -> String {
     format!("{}{path}", base_path())
 }
 
+/// A form's `action` for `path` (a server function's URL, `/api/…`): from the root on the
+/// server, where the response's rewrite puts the base path in front of every form action
+/// (`base_path::outgoing`), and under the base path when the browser renders the form.
+pub fn form_action(path: &str) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        path.to_owned()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        href(path)
+    }
+}
+
 /// `GET /sso` (sign-in from the portal) and `GET /theme.css` (the operator's stylesheet).
 #[cfg(feature = "ssr")]
 pub fn routes() -> axum::Router<crate::infra::ServerState> {

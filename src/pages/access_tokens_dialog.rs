@@ -33,6 +33,7 @@ pub fn AccessTokensDialog(
     /// Runs after tokens were removed, so the table's count follows.
     on_changed: Callback<()>,
 ) -> impl IntoView {
+    let notices = use_notices();
     let dialog = NodeRef::<Dialog>::new();
     sync_modal(
         dialog,
@@ -50,6 +51,22 @@ pub fn AccessTokensDialog(
             .map(|shown| format!("Access Tokens of {}", shown.name))
             .unwrap_or_default()
     };
+    // The page shown belongs to the App shown: another App opens on its first page.
+    let page: RwSignal<(Option<String>, u64)> = RwSignal::new((None, 0));
+    // The removal and its report live with the dialog, not with what it shows: closed while
+    // a removal is on its way, the pop-up still reports it and the table's count follows.
+    let remove = ServerAction::<RemoveAccessTokens>::new();
+    Effect::new(move |_| match remove.value().get() {
+        Some(Ok(count)) => {
+            notices.done(format!(
+                "{} removed",
+                counted(count, "access token", "access tokens")
+            ));
+            on_changed.run(());
+        }
+        Some(Err(error)) => notices.failed(&error),
+        None => {}
+    });
     let loading = || view! { <Skeleton label="Loading access tokens" rows=1/> };
     view! {
         <dialog
@@ -62,7 +79,7 @@ pub fn AccessTokensDialog(
             <StatusRegion place=PLACE/>
             {move || tokens_of.get().map(|shown| view! {
                 <Suspense fallback=loading>
-                    {Suspend::new(async move { tokens_of_app(shown.key, on_changed).await })}
+                    {Suspend::new(async move { tokens_of_app(shown.key, page, remove).await })}
                 </Suspense>
             })}
             <div class="actions">
@@ -73,28 +90,33 @@ pub fn AccessTokensDialog(
 }
 
 /// The App's tokens, a page at a time, with Remove Selected: the pop-up's content while it
-/// shows the App `key` (opened again, it starts on the first page).
+/// shows the App `key`.
 #[lazy]
-fn tokens_of_app(key: String, on_changed: Callback<()>) -> AnyView {
-    let notices = use_notices();
-    let page = RwSignal::new(0_u64);
-    let remove = ServerAction::<RemoveAccessTokens>::new();
-    let tokens = Resource::new(move || (page.get(), remove.version().get()), {
+fn tokens_of_app(
+    key: String,
+    page: RwSignal<(Option<String>, u64)>,
+    remove: ServerAction<RemoveAccessTokens>,
+) -> AnyView {
+    let shown_page = {
+        let key = key.clone();
+        Memo::new(move |_| {
+            page.with(|(of, page)| {
+                if of.as_deref() == Some(key.as_str()) {
+                    *page
+                } else {
+                    0
+                }
+            })
+        })
+    };
+    let tokens = Resource::new(move || (shown_page.get(), remove.version().get()), {
         let key = key.clone();
         move |(page, _)| list_access_tokens(key.clone(), page)
     });
-    Effect::new(move |_| match remove.value().get() {
-        Some(Ok(count)) => {
-            notices.done(format!(
-                "{} removed",
-                counted(count, "access token", "access tokens")
-            ));
-            on_changed.run(());
-        }
-        Some(Err(error)) => notices.failed(&error),
-        None => {}
-    });
-    let go_to_page = Callback::new(move |to: u64| page.set(to));
+    let go_to_page = {
+        let key = key.clone();
+        Callback::new(move |to: u64| page.set((Some(key.clone()), to)))
+    };
     view! {
         <Transition fallback=|| view! { <Skeleton label="Loading access tokens" rows=1/> }>
             {move || {

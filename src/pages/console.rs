@@ -58,7 +58,7 @@ fn ConsoleHeader(account: SignedInAccount) -> impl IntoView {
             <ThemeSwitch/>
             // A plain post, also once hydrated: the server ends the session and redirects to
             // sign-in, and the whole page goes (nothing of the account stays in the browser).
-            <form method="post" action=SignOut::url()>
+            <form method="post" action=crate::embedding::form_action(SignOut::url())>
                 <button type="submit">
                     <Icon icon=SIGN_OUT/>
                     "Sign out"

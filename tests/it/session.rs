@@ -92,6 +92,28 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer() {
 }
 
 #[tokio::test]
+async fn a_login_is_matched_in_ascii_case_only() {
+    let app = TestServer::spawn().await;
+    let admin = app.admin().await;
+    app.create_account(&admin, "kelvin", "user", None).await;
+    let sign_in = |login: &'static str| {
+        let app = &app;
+        async move {
+            app.call(
+                &app.client(),
+                "sign_in",
+                &[("login", login), ("password", "password-123")],
+            )
+            .await
+            .status()
+        }
+    };
+    assert!(sign_in("  KeLVin ").await.is_success());
+    // The Kelvin sign's Unicode lower case is an ASCII k; logins hold only a-z.
+    assert_eq!(sign_in("\u{212A}elvin").await, 401);
+}
+
+#[tokio::test]
 async fn signing_out_ends_the_session_on_the_server() {
     let app = TestServer::spawn().await;
     let client = app.client();
