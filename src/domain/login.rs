@@ -12,11 +12,16 @@ impl Login {
     /// The form field this value comes from.
     pub const FIELD: &'static str = "login";
 
+    /// The form a typed login is compared and stored in: trimmed, in ASCII lower case. Only
+    /// ASCII: the letters allowed are a-z, and full Unicode folding would turn look-alikes
+    /// into them (the Kelvin sign K into k).
+    pub fn normalise(value: &str) -> String {
+        value.trim().to_ascii_lowercase()
+    }
+
     /// Parses a typed login name.
     pub fn parse(value: &str) -> Result<Self, FieldError> {
-        // ASCII folding: the only letters allowed are a-z, and full Unicode folding would
-        // turn look-alikes into them (the Kelvin sign K into k).
-        let value = value.trim().to_ascii_lowercase();
+        let value = Self::normalise(value);
         let error = |message: &str| Err(FieldError::new(Self::FIELD, message));
         if value.is_empty() {
             return error("Login is required.");

@@ -311,7 +311,7 @@ async fn link_person(
             )
         })?;
     let parent = account::Entity::find()
-        .filter(account::Column::Login.eq(claims.parent.trim().to_ascii_lowercase()))
+        .filter(account::Column::Login.eq(crate::domain::Login::normalise(&claims.parent)))
         .one(txn)
         .await?
         .filter(|parent| {

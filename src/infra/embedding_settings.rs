@@ -143,7 +143,7 @@ impl PortalSsoSettings {
             issuer,
             audience: lookup("APPWARD_PORTAL_SSO_AUDIENCE").unwrap_or_else(|| public_url.into()),
             root_login: lookup("APPWARD_PORTAL_SSO_ROOT")
-                .map(|login| login.trim().to_ascii_lowercase())
+                .map(|login| crate::domain::Login::normalise(&login))
                 .unwrap_or_else(|| "admin".into()),
         })
     }

@@ -67,7 +67,6 @@ pub fn AccessTokensDialog(
         Some(Err(error)) => notices.failed(&error),
         None => {}
     });
-    let loading = || view! { <Skeleton label="Loading access tokens" rows=1/> };
     view! {
         <dialog
             node_ref=dialog
@@ -78,7 +77,7 @@ pub fn AccessTokensDialog(
             <h2 id="access-tokens-title">{title}</h2>
             <StatusRegion place=PLACE/>
             {move || tokens_of.get().map(|shown| view! {
-                <Suspense fallback=loading>
+                <Suspense fallback=loading_tokens>
                     {Suspend::new(async move { tokens_of_app(shown.key, page, remove).await })}
                 </Suspense>
             })}
@@ -87,6 +86,11 @@ pub fn AccessTokensDialog(
             </div>
         </dialog>
     }
+}
+
+/// What the pop-up shows while its content's code or the tokens are on their way.
+fn loading_tokens() -> impl IntoView {
+    view! { <Skeleton label="Loading access tokens" rows=1/> }
 }
 
 /// The App's tokens, a page at a time, with Remove Selected: the pop-up's content while it
@@ -118,7 +122,7 @@ fn tokens_of_app(
         Callback::new(move |to: u64| page.set((Some(key.clone()), to)))
     };
     view! {
-        <Transition fallback=|| view! { <Skeleton label="Loading access tokens" rows=1/> }>
+        <Transition fallback=loading_tokens>
             {move || {
                 let key = key.clone();
                 Suspend::new(async move {

@@ -55,7 +55,7 @@ pub fn AddAppPage() -> impl IntoView {
         <Title text="Add App"/>
         <h1>"Add App"</h1>
         <p class="subtitle">{api.label()}</p>
-        <ServerForm action=create read=|fields| CreateApp { api: fields.text("api"), form: read_app_form(fields) } attr:class="app-form" attr:novalidate=true>
+        <ServerForm action=create read=read_create_app attr:class="app-form" attr:novalidate=true>
             <input type="hidden" name="api" value=api.as_str()/>
             <AppFields initial=AppForm::default() server_error/>
             <section class="credentials" aria-label="Credentials">
@@ -115,12 +115,28 @@ fn AppEditor(details: AppDetails) -> impl IntoView {
     view! {
         <h1>"Edit App"</h1>
         <p class="subtitle">{format!("{} · {}", details.form.name, api.label())}</p>
-        <ServerForm action=update read=|fields| UpdateApp { key: fields.text("key"), form: read_app_form(fields) } attr:class="app-form" attr:novalidate=true>
+        <ServerForm action=update read=read_update_app attr:class="app-form" attr:novalidate=true>
             <input type="hidden" name="key" value=details.key.clone()/>
             <AppFields initial=details.form.clone() server_error/>
             <Credentials key=details.key.clone()/>
             <FormActions api pending=update.pending()/>
         </ServerForm>
+    }
+}
+
+/// Add App's fields as the server reads a plain post of the same form.
+fn read_create_app(fields: &FormFields) -> CreateApp {
+    CreateApp {
+        api: fields.text("api"),
+        form: read_app_form(fields),
+    }
+}
+
+/// The edit form's fields as the server reads a plain post of the same form.
+fn read_update_app(fields: &FormFields) -> UpdateApp {
+    UpdateApp {
+        key: fields.text("key"),
+        form: read_app_form(fields),
     }
 }
 
@@ -400,19 +416,13 @@ mod tests {
             format!("api=unified&{ticked}"),
             format!("api=system&{unticked}"),
         ] {
-            crate::components::assert_read_as_posted(&body, |fields| CreateApp {
-                api: fields.text("api"),
-                form: read_app_form(fields),
-            });
+            crate::components::assert_read_as_posted(&body, read_create_app);
         }
         for body in [
             format!("key=AbC123&{ticked}"),
             format!("key=AbC123&{unticked}"),
         ] {
-            crate::components::assert_read_as_posted(&body, |fields| UpdateApp {
-                key: fields.text("key"),
-                form: read_app_form(fields),
-            });
+            crate::components::assert_read_as_posted(&body, read_update_app);
         }
     }
 }

@@ -71,7 +71,7 @@ pub async fn sign_in(
     if password.is_empty() {
         return Err(ConsoleError::invalid("password", "Password is required."));
     }
-    let login = login.trim().to_ascii_lowercase();
+    let login = Login::normalise(login);
     let address = use_context::<Parts>()
         .map(|parts| crate::infra::RequestMeta::of(&parts, state).client_addr)
         .unwrap_or_default();

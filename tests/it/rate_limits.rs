@@ -53,17 +53,9 @@ async fn failed_sign_ins_are_slowed_down_per_login() {
     let admin = app.admin().await;
     app.create_account(&admin, "alice", "organization", None)
         .await;
-    let attempt = |login: &'static str, password: &'static str| {
-        let app = &app;
-        async move {
-            app.call(
-                &app.client(),
-                "sign_in",
-                &[("login", login), ("password", password)],
-            )
-            .await
-        }
-    };
+    let app = &app;
+    let attempt =
+        |login, password| async move { app.sign_in(&app.client(), login, password).await };
     for _ in 0..2 {
         assert_eq!(attempt("alice", "wrong-password").await.status(), 401);
     }

@@ -287,16 +287,25 @@ impl TestServer {
             .status()
     }
 
+    /// One sign-in with `login` and `password` from `client`, answered.
+    pub async fn sign_in(
+        &self,
+        client: &reqwest::Client,
+        login: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.call(
+            client,
+            "sign_in",
+            &[("login", login), ("password", password)],
+        )
+        .await
+    }
+
     /// A client signed in as `login`.
     pub async fn signed_in(&self, login: &str, password: &str) -> reqwest::Client {
         let client = self.client();
-        let response = self
-            .call(
-                &client,
-                "sign_in",
-                &[("login", login), ("password", password)],
-            )
-            .await;
+        let response = self.sign_in(&client, login, password).await;
         assert!(
             response.status().is_success() || response.status().is_redirection(),
             "sign-in as {login} failed: {}",
