@@ -97,6 +97,103 @@ impl FromServerFnError for ConsoleError {
     }
 }
 
+/// How the browser reads a `ConsoleError` that serde_json wrote (see [`crate::codec`]):
+/// serde's externally tagged form, `"SignedOut"` or `{"Invalid":{"field":…,"message":…}}`.
+mod wire {
+    use crate::error::ConsoleError;
+    use miniserde::de::{Deserialize, Map, Visitor};
+    use miniserde::{Error, Result, make_place};
+
+    make_place!(Place);
+
+    #[derive(miniserde::Deserialize)]
+    struct Field {
+        field: String,
+        message: String,
+    }
+
+    #[derive(miniserde::Deserialize)]
+    struct RetryAfter {
+        retry_after: u64,
+    }
+
+    impl Deserialize for ConsoleError {
+        fn begin(out: &mut Option<Self>) -> &mut dyn Visitor {
+            Place::new(out)
+        }
+    }
+
+    impl Visitor for Place<ConsoleError> {
+        /// A variant without data.
+        fn string(&mut self, variant: &str) -> Result<()> {
+            self.out = Some(match variant {
+                "SignedOut" => ConsoleError::SignedOut,
+                "WrongCredentials" => ConsoleError::WrongCredentials,
+                "TooLarge" => ConsoleError::TooLarge,
+                "Internal" => ConsoleError::Internal,
+                _ => return Err(Error),
+            });
+            Ok(())
+        }
+
+        /// A variant with data: one key, the variant's name.
+        fn map(&mut self) -> Result<Box<dyn Map + '_>> {
+            Ok(Box::new(Variant {
+                out: &mut self.out,
+                name: None,
+                text: None,
+                field: None,
+                retry: None,
+            }))
+        }
+    }
+
+    struct Variant<'a> {
+        out: &'a mut Option<ConsoleError>,
+        name: Option<String>,
+        text: Option<String>,
+        field: Option<Field>,
+        retry: Option<RetryAfter>,
+    }
+
+    impl Map for Variant<'_> {
+        fn key(&mut self, name: &str) -> Result<&mut dyn Visitor> {
+            if self.name.replace(name.to_owned()).is_some() {
+                return Err(Error);
+            }
+            match name {
+                "Invalid" => Ok(Deserialize::begin(&mut self.field)),
+                "TooManyRequests" | "Busy" => Ok(Deserialize::begin(&mut self.retry)),
+                "Forbidden" | "NotFound" | "Conflict" | "Network" => {
+                    Ok(Deserialize::begin(&mut self.text))
+                }
+                _ => Err(Error),
+            }
+        }
+
+        fn finish(&mut self) -> Result<()> {
+            let text = self.text.take().ok_or(Error);
+            *self.out = Some(match self.name.as_deref().ok_or(Error)? {
+                "Invalid" => {
+                    let Field { field, message } = self.field.take().ok_or(Error)?;
+                    ConsoleError::Invalid { field, message }
+                }
+                "TooManyRequests" => ConsoleError::TooManyRequests {
+                    retry_after: self.retry.take().ok_or(Error)?.retry_after,
+                },
+                "Busy" => ConsoleError::Busy {
+                    retry_after: self.retry.take().ok_or(Error)?.retry_after,
+                },
+                "Forbidden" => ConsoleError::Forbidden(text?),
+                "NotFound" => ConsoleError::NotFound(text?),
+                "Conflict" => ConsoleError::Conflict(text?),
+                _ => ConsoleError::Network(text?),
+            });
+            Ok(())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

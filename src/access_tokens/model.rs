@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 pub const PAGE_SIZE: u64 = 50;
 
 /// One grant: an access token and the refresh token beside it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, miniserde::Deserialize)]
 pub struct AccessTokenRow {
     /// The grant's id.
     pub id: i64,
@@ -20,7 +20,7 @@ pub struct AccessTokenRow {
 }
 
 /// One page of the caller's live grants of an App.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, miniserde::Deserialize)]
 pub struct AccessTokenPage {
     /// The grants of this page, newest first.
     pub rows: Vec<AccessTokenRow>,

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::{AccountLevel, AccountName, FieldError, Login, Password};
 
 /// One account in the Accounts table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, miniserde::Deserialize)]
 pub struct AccountRow {
     /// Its id.
     pub id: i64,

@@ -12,7 +12,7 @@ pub const MAX_APPS_PER_ACCOUNT: i32 = 1000;
 pub const MAX_REMOVED_AT_ONCE: usize = 1000;
 
 /// One App in the App Registration table; links are shown with Unicode hosts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, miniserde::Deserialize)]
 pub struct AppRow {
     /// App ID/key.
     pub key: String,
@@ -24,7 +24,6 @@ pub struct AppRow {
     pub homepage: String,
     /// Whether the homepage's host is a likely look-alike (then shown in punycode, with the
     /// warning): decided by the server, so the list's code in the browser holds no URL rules.
-    #[serde(default)]
     pub homepage_lookalike: bool,
     /// The registering account's login.
     pub owner_login: Option<String>,
@@ -35,7 +34,7 @@ pub struct AppRow {
 }
 
 /// One page of the Apps of a scope.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, miniserde::Deserialize)]
 pub struct AppPage {
     /// The Apps of this page, by name.
     pub rows: Vec<AppRow>,
@@ -46,7 +45,7 @@ pub struct AppPage {
 }
 
 /// Everything the edit form shows of an App, but its secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, miniserde::Deserialize)]
 pub struct AppDetails {
     /// App ID/key.
     pub key: String,
@@ -65,7 +64,7 @@ pub struct AppDetails {
 }
 
 /// A newly registered App, with its secret shown this once without asking.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, miniserde::Deserialize)]
 pub struct RegisteredApp {
     /// The App.
     pub app: AppDetails,

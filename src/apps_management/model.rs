@@ -43,7 +43,7 @@ impl crate::apps::SortColumn for ManagedSort {
 }
 
 /// One App in the Apps Management table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, miniserde::Deserialize)]
 pub struct ManagedAppRow {
     /// App ID/key.
     pub key: String,
@@ -57,7 +57,6 @@ pub struct ManagedAppRow {
     pub homepage_href: String,
     /// Whether the homepage's host is a likely look-alike (then shown in punycode, with the
     /// warning): decided by the server, so the list's code in the browser holds no URL rules.
-    #[serde(default)]
     pub homepage_lookalike: bool,
     /// S: whether it is suspended.
     pub suspended: bool,
@@ -71,7 +70,7 @@ pub struct ManagedAppRow {
 }
 
 /// One page of the table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, miniserde::Deserialize)]
 pub struct ManagedAppPage {
     /// The Apps of this page.
     pub rows: Vec<ManagedAppRow>,
@@ -82,7 +81,7 @@ pub struct ManagedAppPage {
 }
 
 /// What Remove Selected did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, miniserde::Deserialize)]
 pub struct RemovedManagedApps {
     /// Apps in scope, removed.
     pub removed: u64,

@@ -6,7 +6,19 @@ use super::FieldError;
 
 /// An account's level; the order is from the top (Administrator) down.
 /// Stored through SeaORM as a number, 0 = Administrator … 3 = User.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    miniserde::Deserialize,
+)]
 #[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
 #[cfg_attr(feature = "ssr", sea_orm(rs_type = "i16", db_type = "SmallInteger"))]
 pub enum AccountLevel {

@@ -5,7 +5,9 @@ use super::FieldError;
 
 /// The switch an App is registered under; fixed once the App exists.
 /// Stored as its `as_str` spelling through SeaORM (a test holds the two together).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, miniserde::Deserialize,
+)]
 #[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
 #[cfg_attr(feature = "ssr", sea_orm(rs_type = "String", db_type = "Text"))]
 pub enum ApiKind {

@@ -6,31 +6,25 @@ use super::{
 };
 
 /// The App form as typed: every field a string, named as in requests (`form[name]`, …).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, miniserde::Deserialize)]
+// A field left out of a post (an unticked box) is empty.
+#[serde(default)]
 pub struct AppForm {
     /// Name *
-    #[serde(default)]
     pub name: String,
     /// Description
-    #[serde(default)]
     pub description: String,
     /// Homepage *
-    #[serde(default)]
     pub homepage: String,
     /// Image URL
-    #[serde(default)]
     pub image_url: String,
     /// Admin email *
-    #[serde(default)]
     pub admin_email: String,
     /// Admin phone
-    #[serde(default)]
     pub admin_phone: String,
     /// App is trusted: present (any value but `false`) when ticked.
-    #[serde(default)]
     pub trusted: Option<String>,
     /// Redirect URL *
-    #[serde(default)]
     pub redirect_url: String,
 }
 

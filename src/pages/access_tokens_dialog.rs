@@ -113,7 +113,7 @@ fn tokens_of_app(
             })
         })
     };
-    let tokens = Resource::new(move || (shown_page.get(), remove.version().get()), {
+    let tokens = crate::codec::resource(move || (shown_page.get(), remove.version().get()), {
         let key = key.clone();
         move |(page, _)| list_access_tokens(key.clone(), page)
     });

@@ -15,7 +15,7 @@ use crate::domain::{AccountLevel, AccountName, FieldError, Login, Password};
 pub fn AccountsPage() -> impl IntoView {
     let create = ServerAction::<CreateAccount>::new();
     let remove = ServerAction::<RemoveAccount>::new();
-    let accounts = Resource::new(
+    let accounts = crate::codec::resource(
         move || (create.version().get(), remove.version().get()),
         |_| list_accounts(),
     );

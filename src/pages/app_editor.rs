@@ -70,7 +70,7 @@ pub fn AddAppPage() -> impl IntoView {
 #[component]
 pub fn EditAppPage() -> impl IntoView {
     let params = use_params_map();
-    let app = Resource::new(
+    let app = crate::codec::resource(
         move || params.with(|params| params.get("key").unwrap_or_default()),
         get_app,
     );

@@ -30,7 +30,7 @@ pub fn AppRegistration(address: AppsAddress) -> impl IntoView {
             .with(|now| (now.api, now.registration.clone()))
     });
     let remove = ServerAction::<RemoveApps>::new();
-    let apps = Resource::new(
+    let apps = crate::codec::resource(
         move || (shown.get(), remove.version().get()),
         |((api, list), _)| {
             list_registered_apps(

@@ -36,11 +36,11 @@ pub fn AppsManagement(address: AppsAddress) -> impl IntoView {
             .with(|now| (now.api, now.management.clone()))
     });
     let remove = ServerAction::<RemoveManagedApps>::new();
-    let apps = Resource::new(
+    let apps = crate::codec::resource(
         move || (shown.get(), remove.version().get()),
         |((api, list), _)| async move {
             let stamp = stamp_now();
-            (stamp, fetch(api, list).await)
+            fetch(api, list).await.map(|found| (stamp, found))
         },
     );
     let live = LiveCounts::start(move || {
@@ -78,9 +78,8 @@ pub fn AppsManagement(address: AppsAddress) -> impl IntoView {
         />
         <Transition fallback=|| view! { <Skeleton label="Loading Apps" rows=5/> }>
             {move || Suspend::new(async move {
-                let (stamp, found) = apps.await;
-                match found {
-                    Ok(found) => view! {
+                match apps.await {
+                    Ok((stamp, found)) => view! {
                         <ManagedTable found stamp shown=shown.get_untracked() address remove live tokens_of/>
                     }.into_any(),
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
@@ -120,7 +119,7 @@ fn removed_words(removed: u64, deauthorized: u64) -> String {
 #[component]
 fn ManagedTable(
     found: ManagedAppPage,
-    stamp: f64,
+    stamp: u64,
     shown: Shown,
     address: AppsAddress,
     remove: ServerAction<RemoveManagedApps>,
@@ -202,7 +201,7 @@ fn ManagedTable(
 #[component]
 fn ManagedLine(
     row: ManagedAppRow,
-    stamp: f64,
+    stamp: u64,
     selected: RwSignal<Selected<String>>,
     live: LiveCounts,
     tokens_of: RwSignal<Option<TokensOf>>,

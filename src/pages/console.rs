@@ -15,7 +15,7 @@ use crate::session::{SignOut, SignedInAccount, current_account};
 #[component]
 pub fn Console() -> impl IntoView {
     provide_notices();
-    let account = Resource::new_blocking(|| (), |_| current_account());
+    let account = crate::codec::blocking_resource(|| (), |_| current_account());
     view! {
         <Suspense fallback=|| view! { <div class="console-loading" aria-busy="true"></div> }>
             {move || Suspend::new(async move {

@@ -7,26 +7,25 @@ use leptos_use_interval_fn::{UseIntervalFnOptions, use_interval_fn_with_options}
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How often the counts are refreshed while the page is seen (milliseconds).
 pub const REFRESH_MS: u64 = 15_000;
 
 /// When a fetch started: milliseconds since the epoch in the browser, 0 on the server (so
 /// that any refresh in the browser is newer than the page the server rendered).
-pub fn stamp_now() -> f64 {
+pub fn stamp_now() -> u64 {
     #[cfg(feature = "hydrate")]
     {
-        js_sys::Date::now()
+        js_sys::Date::now() as u64
     }
     #[cfg(not(feature = "hydrate"))]
-    0.0
+    0
 }
 
 /// The latest counts, by App key, and when they were asked for.
 #[derive(Clone, Copy)]
 pub struct LiveCounts {
-    latest: RwSignal<Option<(f64, HashMap<String, u64>)>>,
+    latest: RwSignal<Option<(u64, HashMap<String, u64>)>>,
     refresh: StoredValue<Arc<dyn Fn() + Send + Sync>>,
 }
 
@@ -40,13 +39,8 @@ impl LiveCounts {
         Fut: Future<Output = Option<HashMap<String, u64>>> + 'static,
     {
         let latest = RwSignal::new(None);
-        // When the last refresh was asked for (f64 bits): a tick within a period of it is
-        // skipped, even while that refresh's answer is still on its way.
-        let asked = Arc::new(AtomicU64::new(0));
-        let asked_now = asked.clone();
         let refresh: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
             let stamp = stamp_now();
-            asked_now.store(stamp.to_bits(), Ordering::Relaxed);
             let Some(counts) = fetch() else { return };
             leptos::task::spawn_local(async move {
                 if let Some(counts) = counts.await {
@@ -101,7 +95,7 @@ impl LiveCounts {
     }
 
     /// The live count of the App `key`, when it is newer than the row rendered at `stamp`.
-    pub fn count(self, key: &str, stamp: f64) -> Option<u64> {
+    pub fn count(self, key: &str, stamp: u64) -> Option<u64> {
         self.latest
             .try_with(|latest| {
                 latest

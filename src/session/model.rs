@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::AccountLevel;
 
 /// The account a request is made by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, miniserde::Deserialize)]
 pub struct SignedInAccount {
     /// Its id.
     pub id: i64,
