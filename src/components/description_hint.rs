@@ -8,13 +8,14 @@
 //! closes it on Escape and on a click elsewhere; WCAG 1.4.13).
 use leptos::html::Span;
 use leptos::prelude::*;
-use leptos_use_timeout_fn::{UseTimeoutFnReturn, use_timeout_fn};
 use std::sync::Arc;
 
+use super::Timer;
+
 /// How long the pointer must rest before the hint shows (milliseconds).
-const SHOW_DELAY_MS: f64 = 400.0;
+const SHOW_DELAY_MS: u32 = 400;
 /// How long the hint stays once the pointer left, so that it can reach the hint.
-const HIDE_DELAY_MS: f64 = 300.0;
+const HIDE_DELAY_MS: u32 = 300;
 
 /// One line with an ellipsis, and its whole text in a `role="tooltip"` hint.
 #[component]
@@ -112,38 +113,21 @@ fn timing(trigger: NodeRef<Span>, bubble: NodeRef<Span>) -> Timing {
             place::hide(&bubble);
         }
     };
-    let UseTimeoutFnReturn {
-        start: start_show,
-        stop: stop_show,
-        ..
-    } = use_timeout_fn(move |_: ()| show_now(), SHOW_DELAY_MS);
-    let UseTimeoutFnReturn {
-        start: start_hide,
-        stop: stop_hide,
-        ..
-    } = use_timeout_fn(move |_: ()| hide_now(), HIDE_DELAY_MS);
+    let show = Timer::once(SHOW_DELAY_MS, show_now);
+    let hide = Timer::once(HIDE_DELAY_MS, hide_now);
     Timing {
-        enter: Arc::new({
-            let (start_show, stop_hide) = (start_show.clone(), stop_hide.clone());
-            move || {
-                stop_hide();
-                start_show(());
-            }
+        enter: Arc::new(move || {
+            hide.stop();
+            show.start();
         }),
-        leave: Arc::new({
-            let stop_show = stop_show.clone();
-            move || {
-                stop_show();
-                start_hide(());
-            }
+        leave: Arc::new(move || {
+            show.stop();
+            hide.start();
         }),
-        keep: Arc::new({
-            let stop_hide = stop_hide.clone();
-            move || stop_hide()
-        }),
+        keep: Arc::new(move || hide.stop()),
         close: Arc::new(move || {
-            stop_show();
-            stop_hide();
+            show.stop();
+            hide.stop();
             hide_now();
         }),
     }

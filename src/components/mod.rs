@@ -16,6 +16,7 @@ mod server_form;
 mod skeleton;
 mod tabs;
 mod theme;
+mod timers;
 mod words;
 
 pub use api_switch::ApiSwitch;
@@ -37,4 +38,5 @@ pub use server_form::{FormFields, ServerForm};
 pub use skeleton::Skeleton;
 pub use tabs::{Tab, Tabs};
 pub use theme::{THEME_COOKIE, Theme, ThemeSwitch};
+pub use timers::{Timer, page_visible};
 pub use words::{counted, local_number};

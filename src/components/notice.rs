@@ -4,13 +4,12 @@
 //! While a modal dialog is open, the page behind it is inert, so the region shows inside
 //! the dialog instead; it goes back to the page when the dialog closes.
 use leptos::prelude::*;
-use leptos_use_timeout_fn::{UseTimeoutFnReturn, use_timeout_fn};
-use std::sync::Arc;
 
+use super::Timer;
 use crate::error::ConsoleError;
 
 /// How long a "done" notice stays (milliseconds); refusals stay until dismissed or replaced.
-const DONE_FOR_MS: f64 = 8_000.0;
+const DONE_FOR_MS: u32 = 8_000;
 
 /// What the region says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,17 +24,15 @@ pub struct Notices {
     notice: RwSignal<Option<Notice>>,
     /// The open modal dialogs, innermost last.
     dialogs: RwSignal<Vec<&'static str>>,
-    /// Starts (again) the timer that clears a "done" notice.
-    fade: StoredValue<Arc<dyn Fn() + Send + Sync>>,
+    /// Clears a "done" notice (started again by each).
+    fade: Timer,
 }
 
 impl Notices {
     /// Says that a change was made.
     pub fn done(self, text: impl Into<String>) {
         self.notice.set(Some(Notice::Done(text.into())));
-        if let Some(fade) = self.fade.try_get_value() {
-            fade();
-        }
+        self.fade.start();
     }
 
     /// Says why a change was refused or failed.
@@ -85,21 +82,17 @@ impl Notices {
 /// Creates the console's notices for the pages below.
 pub fn provide_notices() -> Notices {
     let notice = RwSignal::new(None);
-    let UseTimeoutFnReturn { start, .. } = use_timeout_fn(
-        move |_: ()| {
-            let _ = notice.try_update(|notice| {
-                if matches!(notice, Some(Notice::Done(_))) {
-                    *notice = None;
-                }
-            });
-        },
-        DONE_FOR_MS,
-    );
-    let fade: Arc<dyn Fn() + Send + Sync> = Arc::new(move || start(()));
+    let fade = Timer::once(DONE_FOR_MS, move || {
+        let _ = notice.try_update(|notice| {
+            if matches!(notice, Some(Notice::Done(_))) {
+                *notice = None;
+            }
+        });
+    });
     let notices = Notices {
         notice,
         dialogs: RwSignal::new(Vec::new()),
-        fade: StoredValue::new(fade),
+        fade,
     };
     provide_context(notices);
     notices

@@ -2,14 +2,14 @@
 //! moment after typing stops. Before the page is interactive it is a plain GET form that
 //! reloads the tab with the filter in the address.
 use leptos::prelude::*;
-use leptos_use_fn_debounce_throttle::use_debounce_fn_with_arg;
 
 use super::apps_location::{AppsAddress, AppsLocation, AppsTab};
 use crate::apps_management::MAX_FILTER_LENGTH;
+use crate::components::Timer;
 use crate::domain::ApiKind;
 
 /// How long the filter waits after the last keystroke before it asks the server.
-const FILTER_DELAY_MS: f64 = 300.0;
+const FILTER_DELAY_MS: u32 = 300;
 
 /// One list's filter box.
 #[component]
@@ -31,15 +31,16 @@ pub fn ListFilter(
     /// The view with a new filter.
     filtered: fn(&AppsLocation, String) -> AppsLocation,
 ) -> impl IntoView {
-    let follow = use_debounce_fn_with_arg(
-        move |typed: String| {
-            let next = address
-                .location
-                .with_untracked(|now| filtered(now, typed.trim().to_owned()));
-            address.show(next, true);
-        },
-        FILTER_DELAY_MS,
-    );
+    let typed = StoredValue::new(String::new());
+    let follow = Timer::once(FILTER_DELAY_MS, move || {
+        let Some(typed) = typed.try_get_value() else {
+            return;
+        };
+        let next = address
+            .location
+            .with_untracked(|now| filtered(now, typed.trim().to_owned()));
+        address.show(next, true);
+    });
     view! {
         <form method="get" action="/apps" role="search" class="filter" on:submit=|event| event.prevent_default()>
             <input type="hidden" name="tab" value=tab.as_str()/>
@@ -53,7 +54,10 @@ pub fn ListFilter(
                 placeholder="App name or description"
                 value=filter.get_untracked()
                 prop:value=move || filter.get()
-                on:input=move |event| { follow(event_target_value(&event)); }
+                on:input=move |event| {
+                    typed.set_value(event_target_value(&event));
+                    follow.start();
+                }
             />
         </form>
     }

@@ -2,14 +2,14 @@
 //! 15 s, paused while the browser tab is hidden, once at once when it is shown again. A
 //! refresh changes the counts only, never the rows, so nothing the user holds moves.
 use leptos::prelude::*;
-use leptos_use_document_visibility::use_document_visibility;
-use leptos_use_interval_fn::{UseIntervalFnOptions, use_interval_fn_with_options};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Arc;
 
+use crate::components::{Timer, page_visible};
+
 /// How often the counts are refreshed while the page is seen (milliseconds).
-pub const REFRESH_MS: u64 = 15_000;
+pub const REFRESH_MS: u32 = 15_000;
 
 /// When a fetch started: milliseconds since the epoch in the browser, 0 on the server (so
 /// that any refresh in the browser is newer than the page the server rendered).
@@ -53,31 +53,26 @@ impl LiveCounts {
                 }
             });
         });
-        let visibility = use_document_visibility();
-        let seen =
-            move || visibility.try_get_untracked() == Some(web_sys::VisibilityState::Visible);
+        let visible = page_visible();
+        let seen = move || visible.try_get_untracked() == Some(true);
         // Each tick asks whether the tab is seen: a hidden tab never fetches, whatever
         // became of the timer.
         let tick = refresh.clone();
-        let timer = use_interval_fn_with_options(
-            move || {
-                if seen() {
-                    tick();
-                }
-            },
-            REFRESH_MS,
-            UseIntervalFnOptions::default().immediate(false),
-        );
+        let timer = Timer::every(REFRESH_MS, move || {
+            if seen() {
+                tick();
+            }
+        });
         let on_shown = refresh.clone();
-        Effect::new(move |was: Option<web_sys::VisibilityState>| {
-            let now = visibility.get();
-            if now == web_sys::VisibilityState::Visible {
-                if was.is_some_and(|was| was != now) {
+        Effect::new(move |was: Option<bool>| {
+            let now = visible.get();
+            if now {
+                if was == Some(false) {
                     on_shown();
                 }
-                (timer.resume)();
+                timer.start();
             } else {
-                (timer.pause)();
+                timer.stop();
             }
             now
         });
