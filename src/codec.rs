@@ -91,6 +91,7 @@ where
 
 /// A resource of a page that loads a `Result` (of its data or a `ConsoleError`) whenever
 /// `source` changes, handed from the server-rendered page to the browser by [`Outcome`].
+/// (A blocking one: `Resource::<_, Outcome>::new_with_options(source, fetcher, true)`.)
 #[track_caller]
 pub fn resource<S, T, E, Fut>(
     source: impl Fn() -> S + Send + Sync + 'static,
@@ -103,21 +104,6 @@ where
     Fut: Future<Output = Result<T, E>> + Send + 'static,
 {
     Resource::new_with_options(source, fetcher, false)
-}
-
-/// A [`resource`] that the server waits for before it sends any of the page.
-#[track_caller]
-pub fn blocking_resource<S, T, E, Fut>(
-    source: impl Fn() -> S + Send + Sync + 'static,
-    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
-) -> Resource<Result<T, E>, Outcome>
-where
-    S: PartialEq + Clone + Send + Sync + 'static,
-    T: Serialize + miniserde::Deserialize + Send + Sync + 'static,
-    E: Serialize + miniserde::Deserialize + Send + Sync + 'static,
-    Fut: Future<Output = Result<T, E>> + Send + 'static,
-{
-    Resource::new_with_options(source, fetcher, true)
 }
 
 #[cfg(test)]

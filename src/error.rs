@@ -173,16 +173,21 @@ mod wire {
 
         fn finish(&mut self) -> Result<()> {
             let text = self.text.take().ok_or(Error);
+            let retry_after = self
+                .retry
+                .take()
+                .map(|retry| retry.retry_after)
+                .ok_or(Error);
             *self.out = Some(match self.name.as_deref().ok_or(Error)? {
                 "Invalid" => {
                     let Field { field, message } = self.field.take().ok_or(Error)?;
                     ConsoleError::Invalid { field, message }
                 }
                 "TooManyRequests" => ConsoleError::TooManyRequests {
-                    retry_after: self.retry.take().ok_or(Error)?.retry_after,
+                    retry_after: retry_after?,
                 },
                 "Busy" => ConsoleError::Busy {
-                    retry_after: self.retry.take().ok_or(Error)?.retry_after,
+                    retry_after: retry_after?,
                 },
                 "Forbidden" => ConsoleError::Forbidden(text?),
                 "NotFound" => ConsoleError::NotFound(text?),

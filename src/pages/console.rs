@@ -15,7 +15,8 @@ use crate::session::{SignOut, SignedInAccount, current_account};
 #[component]
 pub fn Console() -> impl IntoView {
     provide_notices();
-    let account = crate::codec::blocking_resource(|| (), |_| current_account());
+    let account =
+        Resource::<_, crate::codec::Outcome>::new_with_options(|| (), |_| current_account(), true);
     view! {
         <Suspense fallback=|| view! { <div class="console-loading" aria-busy="true"></div> }>
             {move || Suspend::new(async move {
