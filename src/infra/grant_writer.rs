@@ -12,7 +12,8 @@
 //! and every use compares the generations anyway.
 //!
 //! On SQLite the writer is a thread with its own `rusqlite` connection and cached statements
-//! (no pool hand-off); elsewhere (PostgreSQL, in-memory SQLite) it is a task on the SeaORM
+//! (no pool hand-off), and a second thread checkpoints the WAL behind it
+//! ([`super::wal_checkpointer`]); elsewhere (PostgreSQL, in-memory SQLite) it is a task on the SeaORM
 //! pool. A request that gives up (client gone) does not undo its grant: it is stored and
 //! expires unused, as when the answer is lost on the way.
 use sea_orm::{DatabaseConnection, DbBackend, TransactionTrait};
@@ -21,6 +22,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::grant_rows::{self, GrantRow};
 use super::read_path::{BUSY_TIMEOUT, JOURNAL_SIZE_LIMIT};
+use super::wal_checkpointer::WalCheckpointer;
 use crate::error::ConsoleError;
 
 /// The most jobs in one transaction: bounds how long one commit holds the write lock.
@@ -54,9 +56,10 @@ impl GrantWriter {
         match sqlite_file {
             Some(file) => {
                 let connection = open_writer(file)?;
+                let checkpointer = WalCheckpointer::start(file)?;
                 std::thread::Builder::new()
                     .name("grant-writer".into())
-                    .spawn(move || run_sqlite(connection, jobs))?;
+                    .spawn(move || run_sqlite(connection, &checkpointer, jobs))?;
             }
             None => {
                 tokio::spawn(run_pool(db, jobs));
@@ -115,10 +118,15 @@ fn batch_after(first: Job, jobs: &mut mpsc::UnboundedReceiver<Job>) -> Vec<Job> 
     batch
 }
 
-fn run_sqlite(mut connection: rusqlite::Connection, mut jobs: mpsc::UnboundedReceiver<Job>) {
+fn run_sqlite(
+    mut connection: rusqlite::Connection,
+    checkpointer: &WalCheckpointer,
+    mut jobs: mpsc::UnboundedReceiver<Job>,
+) {
     while let Some(first) = jobs.blocking_recv() {
         let batch = batch_after(first, &mut jobs);
         commit_sqlite(&mut connection, batch);
+        checkpointer.nudge();
     }
 }
 

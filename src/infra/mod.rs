@@ -16,6 +16,7 @@ pub mod read_path;
 pub mod request_meta;
 pub mod secret_box;
 mod state;
+mod wal_checkpointer;
 
 pub use config::Config;
 pub use request_meta::RequestMeta;

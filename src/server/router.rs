@@ -24,6 +24,7 @@ pub fn router(state: ServerState) -> Router {
         provide_context(context_state.clone())
     };
     let max_body = state.config.max_body_bytes;
+    let probe_headers = web_security::common_headers(&state.config);
     let base = state.config.embedding.base_path.clone();
     // Server functions and pages: the cross-site check and the status of a failed server
     // function apply here only, not to the APIs Apps call nor to the probes.
@@ -52,8 +53,6 @@ pub fn router(state: ServerState) -> Router {
         web_security::same_site_forms,
     ));
     let app = Router::new()
-        .route("/livez", get(livez))
-        .route("/healthz", get(healthz))
         .merge(oauth)
         .merge(crate::resources::routes())
         .merge(super::bundle::routes(&state))
@@ -66,6 +65,11 @@ pub fn router(state: ServerState) -> Router {
                 tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
             }),
         )
+        // The probes come after the layers above, which therefore do not wrap them: a probe
+        // is not logged, has no body to limit, and answers as close to the bare server as it
+        // can (it is `make bench`'s measure of the machine's HTTP ceiling too).
+        .route("/livez", get(livez).layer(probe_headers.clone()))
+        .route("/healthz", get(healthz).layer(probe_headers))
         .with_state(state);
     crate::embedding::base_path::mount(app, &base)
 }
