@@ -9,7 +9,8 @@ of the same kind and with whatever else the machine runs. Each row is the median
 
 Everything the load needs is created through the real endpoints: the Administrator signs in,
 registers a trusted App and an account that registers 1,000 Apps. Only the 1,000,000 grants of
-row 5 are written straight into the SQLite file (through the endpoint they would take minutes).
+row 5 are written straight into a copy of the SQLite file (through the endpoint they would take
+minutes), which a second server serves; row 5's runs alternate with row 3's.
 """
 import gzip
 import http.cookiejar
@@ -57,6 +58,8 @@ class Server:
     """One release server process on a data folder (or DATABASE_URL), on a free port."""
 
     def __init__(self, data_dir, database_url=None, binary=SERVER):
+        self.data_dir = data_dir
+        self.wal_bytes = 0
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ)
@@ -92,7 +95,10 @@ class Server:
         return self.peak_rss_kb
 
     def stop(self):
+        """Stops the server; its peak RSS and the size of its WAL file just before are kept."""
         self.peak_rss()
+        wal = os.path.join(self.data_dir, "appward.db-wal")
+        self.wal_bytes = os.path.getsize(wal) if os.path.exists(wal) else 0
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
         self.log.close()
@@ -194,13 +200,29 @@ def oha(url, method="GET", body=None, headers=(), connections=CONNECTIONS, durat
     }
 
 
-def median_of_runs(measure, runs=RUNS):
-    """Runs `measure` `runs` times; the run with the median rate, with every run's rate."""
-    results = sorted((measure() for _ in range(runs)), key=lambda r: r["requests_per_second"])
+def median_of(results):
+    """The run with the median rate, with every run's rate and all runs' errors."""
+    results = sorted(results, key=lambda r: r["requests_per_second"])
     median = dict(results[len(results) // 2])
     median["runs_requests_per_second"] = [r["requests_per_second"] for r in results]
     median["errors"] = sum(r["errors"] for r in results)
     return median
+
+
+def median_of_runs(measure, runs=RUNS):
+    """Runs `measure` `runs` times: the median run."""
+    return median_of([measure() for _ in range(runs)])
+
+
+def interleaved_medians(measures, runs=RUNS):
+    """One run of each measure per round, `runs` rounds; the median run of each. Rows compared
+    with each other (row 5 with row 3) then see the same moments of the machine, whose
+    capacity drifts by tens of percent within minutes."""
+    results = [[] for _ in measures]
+    for _ in range(runs):
+        for runs_of, measure in zip(results, measures):
+            runs_of.append(measure())
+    return [median_of(runs_of) for runs_of in results]
 
 
 def ceiling_run(data_dir):
@@ -212,8 +234,15 @@ def ceiling_run(data_dir):
         server.stop()
 
 
-def oauth_rows(server, app, token, prefix=""):
-    """Rows 2–4: client credentials, /uapi/v1/me, introspection."""
+def me(server, token):
+    """One load of GET /uapi/v1/me with `token`."""
+    return oha(server.url + "/uapi/v1/me", headers=[f"authorization: Bearer {token}"])
+
+
+def oauth_rows(server, app, token, prefix="", stored_dir=None):
+    """Rows 2–4: client credentials, /uapi/v1/me, introspection. With `stored_dir` (a copy of
+    the database with 1,000,000 grants more), also row 5, on a second server started for it
+    after row 2, its runs interleaved with row 3's. (rows, that server once stopped, or None)."""
     credentials = urllib.parse.urlencode({
         "grant_type": "client_credentials",
         "client_id": app["key"], "client_secret": app["secret"],
@@ -221,15 +250,38 @@ def oauth_rows(server, app, token, prefix=""):
     introspection = urllib.parse.urlencode({
         "token": token, "client_id": app["key"], "client_secret": app["secret"],
     })
-    return [
-        (prefix + "POST /oauth/token (client credentials)",
-         median_of_runs(lambda: oha(server.url + "/oauth/token", "POST", credentials))),
-        (prefix + "GET /uapi/v1/me",
-         median_of_runs(lambda: oha(server.url + "/uapi/v1/me",
-                                    headers=[f"authorization: Bearer {token}"]))),
-        (prefix + "POST /oauth/introspect",
-         median_of_runs(lambda: oha(server.url + "/oauth/introspect", "POST", introspection))),
-    ]
+    rows = [(prefix + "POST /oauth/token (client credentials)",
+             median_of_runs(lambda: oha(server.url + "/oauth/token", "POST", credentials)))]
+    stored, stored_rows = None, []
+    if stored_dir is None:
+        rows.append((prefix + "GET /uapi/v1/me", median_of_runs(lambda: me(server, token))))
+    else:
+        stored = Server(stored_dir)
+        try:
+            plain, many = interleaved_medians([lambda: me(server, token),
+                                               lambda: me(stored, token)])
+        finally:
+            stored.stop()
+        rows.append((prefix + "GET /uapi/v1/me", plain))
+        stored_rows.append((f"GET /uapi/v1/me, {STORED_GRANTS:,} grants stored", many))
+    rows.append((prefix + "POST /oauth/introspect",
+                 median_of_runs(lambda: oha(server.url + "/oauth/introspect", "POST",
+                                            introspection))))
+    return rows + stored_rows, stored
+
+
+def copy_with_grants(data_dir, count):
+    """A new data folder: the key file and a copy of the running server's database (SQLite's
+    online backup), with `count` grants written into it; (folder, seconds the grants took)."""
+    copy = tempfile.mkdtemp(prefix="appward-bench-stored-")
+    shutil.copy(os.path.join(data_dir, "secret.key"), copy)
+    source = sqlite3.connect(os.path.join(data_dir, "appward.db"), timeout=30)
+    target = sqlite3.connect(os.path.join(copy, "appward.db"))
+    source.backup(target)
+    target.execute("PRAGMA journal_mode=wal")
+    target.close()
+    source.close()
+    return copy, store_grants(copy, count)
 
 
 def store_grants(data_dir, count):
@@ -361,6 +413,7 @@ def main():
     data_dir = tempfile.mkdtemp(prefix="appward-bench-")
     report = {"machine": machine(), "profile": PROFILE,
               "started_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    stored_dir = None
     try:
         ceiling_runs.append(ceiling_run(data_dir))
         server = Server(data_dir)
@@ -368,22 +421,17 @@ def main():
         report["registering_1000_apps_s"] = round(register_managed_apps(owner), 1)
         print(f"seeded: a trusted App, an account with {MANAGED_APPS} Apps "
               f"({report['registering_1000_apps_s']} s through create_app)", flush=True)
+        stored_dir, took = copy_with_grants(data_dir, STORED_GRANTS)
+        report["storing_1000000_grants_s"] = round(took, 1)
         rows.append(("GET /livez (touches nothing)", median_of_runs(lambda: oha(server.url + "/livez"))))
-        rows += oauth_rows(server, app, token)
-        six = ("GET /apps?tab=management, 1,000 Apps, SSR, 1 connection", ssr_row(server, owner))
-        server.stop()
-        peaks = [server.peak_rss_kb]
         ceiling_runs.append(ceiling_run(data_dir))
-        report["storing_1000000_grants_s"] = round(store_grants(data_dir, STORED_GRANTS), 1)
-        server = Server(data_dir)
-        rows.append((f"GET /uapi/v1/me, {STORED_GRANTS:,} grants stored",
-                     median_of_runs(lambda: oha(server.url + "/uapi/v1/me",
-                                                headers=[f"authorization: Bearer {token}"]))))
-        rows.append(six)
-        wal = os.path.join(data_dir, "appward.db-wal")
-        report["wal_bytes_at_end"] = os.path.getsize(wal) if os.path.exists(wal) else 0
+        oauth, stored = oauth_rows(server, app, token, stored_dir=stored_dir)
+        rows += oauth
+        rows.append(("GET /apps?tab=management, 1,000 Apps, SSR, 1 connection",
+                     ssr_row(server, owner)))
         server.stop()
-        report["server_peak_rss_kb"] = max(peaks + [server.peak_rss_kb])
+        report["wal_bytes_at_end"] = max(server.wal_bytes, stored.wal_bytes)
+        report["server_peak_rss_kb"] = max(server.peak_rss_kb, stored.peak_rss_kb)
         ceiling_runs.append(ceiling_run(data_dir))
         database_url = os.environ.get("DATABASE_URL")
         if database_url:
@@ -392,13 +440,15 @@ def main():
                 pg_dir = tempfile.mkdtemp(prefix="appward-bench-pg-")
                 server = Server(pg_dir, url)
                 app, token, _ = seed(server)
-                rows += oauth_rows(server, app, token, prefix="PostgreSQL: ")
+                rows += oauth_rows(server, app, token, prefix="PostgreSQL: ")[0]
                 server.stop()
                 report["postgres_server_peak_rss_kb"] = server.peak_rss_kb
             finally:
                 subprocess.run(["psql", database_url, "-qc", f"DROP DATABASE IF EXISTS {name}"])
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+        if stored_dir:
+            shutil.rmtree(stored_dir, ignore_errors=True)
     ceiling_runs.sort(key=lambda r: r["requests_per_second"])
     ceiling = dict(ceiling_runs[len(ceiling_runs) // 2])
     ceiling["runs_requests_per_second"] = [r["requests_per_second"] for r in ceiling_runs]

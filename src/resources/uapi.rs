@@ -3,10 +3,10 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::domain::ApiKind;
+use crate::domain::{AccountLevel, ApiKind};
 use crate::infra::{ServerState, utc_rfc3339};
 use crate::oauth::OAuthErrorCode;
 use crate::oauth::grants::{self, TokenRefusal};
@@ -17,6 +17,30 @@ pub struct TokenQuery {
     /// The access token, bare or prefixed `Bearer `.
     #[serde(rename = "accessRequestToken")]
     access_request_token: Option<String>,
+}
+
+/// The answer of `GET /uapi/v1/me`, written straight from the row read (its fields in the
+/// order `serde_json`'s maps keep, so the bytes are as they always were).
+#[derive(Serialize)]
+struct Me<'a> {
+    account: MeAccount<'a>,
+    app: MeApp<'a>,
+    expires_at: String,
+}
+
+#[derive(Serialize)]
+struct MeAccount<'a> {
+    id: i64,
+    level: AccountLevel,
+    login: &'a str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct MeApp<'a> {
+    api: &'static str,
+    key: &'a str,
+    name: &'a str,
 }
 
 /// `{account: {id, login, name, level}, app: {key, name, api}, expires_at}`, or 401.
@@ -32,20 +56,20 @@ pub async fn me(
         );
     };
     let mut response = match grants::check_access_token(&state, &token, ApiKind::UnifiedApi).await {
-        Ok(holder) => Json(json!({
-            "account": {
-                "id": holder.account_id,
-                "login": holder.account_login,
-                "name": holder.account_name,
-                "level": holder.account_level,
+        Ok(holder) => Json(Me {
+            account: MeAccount {
+                id: holder.account_id,
+                level: holder.account_level,
+                login: &holder.account_login,
+                name: &holder.account_name,
             },
-            "app": {
-                "key": holder.app_key,
-                "name": holder.app_name,
-                "api": ApiKind::UnifiedApi.label(),
+            app: MeApp {
+                api: ApiKind::UnifiedApi.label(),
+                key: &holder.app_key,
+                name: &holder.app_name,
             },
-            "expires_at": utc_rfc3339(holder.access_expires_at),
-        }))
+            expires_at: utc_rfc3339(holder.access_expires_at),
+        })
         .into_response(),
         Err(TokenRefusal::Denied(why)) => {
             denied(why, "Bearer realm=\"appward\", error=\"invalid_token\"")
@@ -93,4 +117,34 @@ fn denied(message: &str, challenge: &'static str) -> Response {
     );
     crate::oauth::no_store(response.headers_mut());
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_answer_has_the_bytes_the_json_map_wrote() {
+        let answer = Me {
+            account: MeAccount {
+                id: 7,
+                level: AccountLevel::ServiceProvider,
+                login: "kim",
+                name: "Kim \"K\" Ng",
+            },
+            app: MeApp {
+                api: ApiKind::UnifiedApi.label(),
+                key: "5-QUEQY4YK_RAkqWxmX_UfXHS5y1-KQE",
+                name: "Bench",
+            },
+            expires_at: utc_rfc3339(1_800_000_000),
+        };
+        let before = json!({
+            "account": {"id": 7, "login": "kim", "name": "Kim \"K\" Ng", "level": AccountLevel::ServiceProvider},
+            "app": {"key": "5-QUEQY4YK_RAkqWxmX_UfXHS5y1-KQE", "name": "Bench", "api": "UnifiedAPI"},
+            "expires_at": "2027-01-15T08:00:00Z",
+        });
+        assert_eq!(serde_json::to_string(&answer).unwrap(), before.to_string());
+    }
 }
