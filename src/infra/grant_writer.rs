@@ -123,14 +123,19 @@ fn run_sqlite(
     checkpointer: &WalCheckpointer,
     mut jobs: mpsc::UnboundedReceiver<Job>,
 ) {
+    let mut truncate_pending = false;
     while let Some(first) = jobs.blocking_recv() {
         let batch = batch_after(first, &mut jobs);
-        commit_sqlite(&mut connection, batch);
+        truncate_pending |= commit_sqlite(&mut connection, batch);
+        if truncate_pending {
+            truncate_pending = !truncate_wal(&connection);
+        }
         checkpointer.nudge();
     }
 }
 
-fn commit_sqlite(connection: &mut rusqlite::Connection, batch: Vec<Job>) {
+/// Commits `batch` and answers its requests; whether it asked for a WAL checkpoint.
+fn commit_sqlite(connection: &mut rusqlite::Connection, batch: Vec<Job>) -> bool {
     let mut answers = Vec::with_capacity(batch.len());
     let mut checkpoint = false;
     let committed = (|| {
@@ -163,12 +168,23 @@ fn commit_sqlite(connection: &mut rusqlite::Connection, batch: Vec<Job>) {
         };
         let _ = answer.send(result);
     }
-    if checkpoint {
-        // TRUNCATE waits for readers of the old WAL, then empties it: the file stays small
-        // even when readers never pause (PASSIVE checkpoints cannot reset it then).
-        if let Err(error) = connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-        {
+    checkpoint
+}
+
+/// Checkpoints the WAL and empties it. TRUNCATE waits (up to the busy timeout) for readers
+/// of the old WAL, so the file stays small even when readers never pause (passive
+/// checkpoints cannot reset it then). Whether it was done: not when the checkpointer's pass
+/// held the checkpoint lock (SQLite then answers "busy" at once, in the pragma's row, not as
+/// an error) or readers outlasted the wait; the writer tries again after its next batch.
+fn truncate_wal(connection: &rusqlite::Connection) -> bool {
+    match connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+        row.get::<_, i64>(0)
+    }) {
+        Ok(busy) => busy == 0,
+        Err(error) => {
+            // Not a busy lock: trying again at once would fail the same way.
             tracing::warn!(%error, "WAL checkpoint");
+            true
         }
     }
 }
@@ -227,5 +243,43 @@ async fn commit_pool(db: &DatabaseConnection, batch: Vec<Job>) {
                 let _ = answer.send(Err(ConsoleError::Internal));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn wal_len(file: &Path) -> u64 {
+        std::fs::metadata(file.with_extension("db-wal")).map_or(0, |meta| meta.len())
+    }
+
+    #[test]
+    fn a_truncate_kept_busy_by_a_reader_is_not_taken_as_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("wal.db");
+        let writer = open_writer(&file).unwrap();
+        writer.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        writer.busy_timeout(Duration::from_millis(50)).unwrap();
+        writer
+            .execute_batch(
+                "CREATE TABLE t (v BLOB NOT NULL); INSERT INTO t VALUES (zeroblob(4000));",
+            )
+            .unwrap();
+        // A reader in the middle of a transaction on the WAL as it is now.
+        let reader = rusqlite::Connection::open(&file).unwrap();
+        reader.execute_batch("BEGIN").unwrap();
+        let _: i64 = reader
+            .query_row("SELECT count(*) FROM t", [], |row| row.get(0))
+            .unwrap();
+        writer
+            .execute("INSERT INTO t VALUES (zeroblob(4000))", [])
+            .unwrap();
+        assert!(!truncate_wal(&writer), "the reader keeps the WAL in use");
+        assert!(wal_len(&file) > 0);
+        reader.execute_batch("COMMIT").unwrap();
+        assert!(truncate_wal(&writer), "nothing holds the WAL any more");
+        assert_eq!(wal_len(&file), 0);
     }
 }

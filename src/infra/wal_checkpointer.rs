@@ -7,8 +7,10 @@
 //! that crosses `wal_autocheckpoint` pages, with every request of that batch (and every one
 //! queued behind it) waiting. Under a flood of token requests that was a 10–20 ms stall
 //! several times a second: most of it syncing megabytes of WAL. Done here instead, the
-//! automatic checkpoint still runs (it keeps the WAL bounded: it is the one that lets the
-//! next writer start the WAL afresh), but finds nearly everything copied and synced already.
+//! automatic checkpoint still runs (a backstop: should this thread fall behind, the writer
+//! copies the rest itself), but finds nearly everything copied and synced already. Once a
+//! pass has copied everything and no reader still uses the WAL, the writer's next
+//! transaction starts the WAL afresh.
 //!
 //! A passive checkpoint waits for nobody: readers and the writer go on, and what they still
 //! need stays in the WAL for the next pass.
@@ -22,7 +24,8 @@ use super::read_path::BUSY_TIMEOUT;
 /// The least time between two passes: commits that land meanwhile share the next one.
 const PAUSE: Duration = Duration::from_millis(5);
 
-/// The handle the writer nudges after each commit. Dropping it stops the thread.
+/// The handle the writer nudges after each commit. Dropping it (the writer's thread ends)
+/// stops the thread after its current pass.
 #[derive(Debug)]
 pub struct WalCheckpointer {
     nudges: SyncSender<()>,

@@ -19,8 +19,9 @@ pub struct TokenQuery {
     access_request_token: Option<String>,
 }
 
-/// The answer of `GET /uapi/v1/me`, written straight from the row read (its fields in the
-/// order `serde_json`'s maps keep, so the bytes are as they always were).
+/// The answer of `GET /uapi/v1/me`, written straight from the row read. Its fields are in
+/// alphabetical order, as `serde_json`'s maps (without `preserve_order`) wrote them before,
+/// so the bytes are as they always were.
 #[derive(Serialize)]
 struct Me<'a> {
     account: MeAccount<'a>,
@@ -43,7 +44,7 @@ struct MeApp<'a> {
     name: &'a str,
 }
 
-/// `{account: {id, login, name, level}, app: {key, name, api}, expires_at}`, or 401.
+/// `{account: {id, level, login, name}, app: {api, key, name}, expires_at}`, or 401.
 pub async fn me(
     State(state): State<ServerState>,
     headers: HeaderMap,
@@ -122,7 +123,6 @@ fn denied(message: &str, challenge: &'static str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn the_answer_has_the_bytes_the_json_map_wrote() {

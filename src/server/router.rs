@@ -24,7 +24,7 @@ pub fn router(state: ServerState) -> Router {
         provide_context(context_state.clone())
     };
     let max_body = state.config.max_body_bytes;
-    let probe_headers = web_security::common_headers(&state.config);
+    let common_headers = web_security::common_headers(&state.config);
     let base = state.config.embedding.base_path.clone();
     // Server functions and pages: the cross-site check and the status of a failed server
     // function apply here only, not to the APIs Apps call nor to the probes.
@@ -57,7 +57,7 @@ pub fn router(state: ServerState) -> Router {
         .merge(crate::resources::routes())
         .merge(super::bundle::routes(&state))
         .merge(console)
-        .layer(web_security::common_headers(&state.config))
+        .layer(common_headers.clone())
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(
             // Only the method and path are logged: queries may carry tokens.
@@ -68,8 +68,8 @@ pub fn router(state: ServerState) -> Router {
         // The probes come after the layers above, which therefore do not wrap them: a probe
         // is not logged, has no body to limit, and answers as close to the bare server as it
         // can (it is `make bench`'s measure of the machine's HTTP ceiling too).
-        .route("/livez", get(livez).layer(probe_headers.clone()))
-        .route("/healthz", get(healthz).layer(probe_headers))
+        .route("/livez", get(livez).layer(common_headers.clone()))
+        .route("/healthz", get(healthz).layer(common_headers))
         .with_state(state);
     crate::embedding::base_path::mount(app, &base)
 }
