@@ -10,6 +10,14 @@
 //! suspension or a Regenerate written by any instance holds at the next request. The SQL is
 //! built once per call site by `sea-query` from the SeaORM entities (see
 //! [`sqlite_sql`]); the schema and its migrations stay SeaORM's.
+//!
+//! The SQLite library itself is built (`LIBSQLITE3_FLAGS` in `.cargo/config.toml`) with no
+//! lock that every connection of the process shares on a read: libsqlite3-sys's default
+//! `SQLITE_ENABLE_MEMORY_MANAGEMENT` puts every connection's pages in one cache behind one
+//! mutex, entered on each page a statement touches, and memory statistics
+//! (`SQLITE_DEFAULT_MEMSTATUS`) enter another on each allocation. Each connection now has a
+//! cache of its own, and the request threads, the grant writer and the checkpointer no longer
+//! queue on each other there.
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
 use sea_orm::ActiveEnum;
 use sea_orm::sea_query::{QueryStatementWriter, SqliteQueryBuilder};
@@ -131,6 +139,26 @@ pub fn sqlite_sql(statement: &impl QueryStatementWriter) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The SQLite built for the server (`LIBSQLITE3_FLAGS` in `.cargo/config.toml`) shares no
+    /// page cache between connections and counts no memory: either would put a process-wide
+    /// mutex into every read of every thread.
+    #[test]
+    fn sqlite_is_built_without_process_wide_locks_in_its_reads() {
+        let connection = rusqlite::Connection::open_in_memory().unwrap();
+        let used = |option: &str| -> bool {
+            connection
+                .query_row("SELECT sqlite_compileoption_used(?1)", [option], |row| {
+                    row.get(0)
+                })
+                .unwrap()
+        };
+        assert!(
+            !used("ENABLE_MEMORY_MANAGEMENT"),
+            "one page cache for every connection"
+        );
+        assert!(used("DEFAULT_MEMSTATUS=0"), "memory statistics kept");
+    }
 
     #[test]
     fn only_sqlite_files_have_a_read_path() {
