@@ -15,9 +15,21 @@ use crate::error::ConsoleError;
 use crate::infra::ServerState;
 use crate::shell::{ConsoleRoutes, document};
 
+/// The console's routes, listed once per process. Listing them renders the whole console with
+/// Leptos's process-wide "suppress resource load" flag set, and a resource created on any
+/// thread while it is set never loads: a page rendered meanwhile by another server of the
+/// same process (the integration tests run many at once) waited forever for its data.
+fn console_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES
+        .get_or_init(|| generate_route_list(ConsoleRoutes))
+        .clone()
+}
+
 /// Builds the whole server router around the shared state.
 pub fn router(state: ServerState) -> Router {
-    let routes = generate_route_list(ConsoleRoutes);
+    let routes = console_routes();
     let context_state = state.clone();
     let provide_state = move || {
         crate::embedding::base_path::provide_request_url(&context_state.config.embedding.base_path);
