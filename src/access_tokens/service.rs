@@ -68,13 +68,26 @@ pub async fn remove(
         ));
     }
     let app = find_app(&state.db, caller, key).await?;
-    let mut delete = token_grant::Entity::delete_many()
-        .filter(token_grant::Column::AppId.eq(app.id))
-        .filter(token_grant::Column::AccountId.eq(caller.account.id));
-    if !all {
-        delete = delete.filter(token_grant::Column::Id.is_in(ids.iter().copied()));
-    }
-    let removed = delete.exec(&state.db).await?.rows_affected;
+    let (app_id, account_id, ids) = (app.id, caller.account.id, ids.to_vec());
+    let removed =
+        crate::infra::db::write_transaction::<_, ConsoleError, _>(&state.db, move |txn| {
+            Box::pin(async move {
+                // Removing them all ends the pending codes too, first (see
+                // `apps_management::service::remove`): a code in flight cannot leave a grant.
+                if all {
+                    crate::oauth::code_grant::end_codes(txn, vec![app_id], Some(account_id))
+                        .await?;
+                }
+                let mut delete = token_grant::Entity::delete_many()
+                    .filter(token_grant::Column::AppId.eq(app_id))
+                    .filter(token_grant::Column::AccountId.eq(account_id));
+                if !all {
+                    delete = delete.filter(token_grant::Column::Id.is_in(ids));
+                }
+                Ok(delete.exec(txn).await?.rows_affected)
+            })
+        })
+        .await?;
     tracing::info!(removed, app_key = %app.key, "access tokens removed");
     Ok(removed)
 }

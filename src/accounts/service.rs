@@ -1,7 +1,7 @@
 //! Account storage and the rules of SPEC §1, enforced on the server.
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    SqlErr, TransactionTrait,
+    SqlErr,
 };
 use std::collections::HashMap;
 
@@ -93,36 +93,34 @@ pub async fn create(
         crypto::hash_password(&state.password_gate, new.password.expose().to_owned()).await?;
     let parent_path = ScopePath::from_stored(parent.scope_path.clone());
     let logins = HashMap::from([(parent.id, parent.login.clone())]);
-    let inserted = state
-        .db
-        .transaction::<_, account::Model, ConsoleError>(|txn| {
-            Box::pin(async move {
-                let created = account::ActiveModel {
-                    login: Set(new.login.as_str().to_owned()),
-                    name: Set(new.name.as_str().to_owned()),
-                    level: Set(new.level),
-                    parent_id: Set(Some(parent.id)),
-                    scope_path: Set(String::new()),
-                    password_hash: Set(password_hash),
-                    created_at: Set(now()),
-                    ..Default::default()
-                }
-                .insert(txn)
-                .await
-                .map_err(|error| match error.sql_err() {
-                    Some(SqlErr::UniqueConstraintViolation(_)) => ConsoleError::Conflict(format!(
-                        "The login {} is taken. Choose another.",
-                        new.login.as_str()
-                    )),
-                    _ => error.into(),
-                })?;
-                let path = parent_path.child(created.id);
-                let mut created: account::ActiveModel = created.into();
-                created.scope_path = Set(path.as_str().to_owned());
-                Ok(created.update(txn).await?)
-            })
+    let inserted = crate::infra::db::write_transaction::<_, ConsoleError, _>(&state.db, |txn| {
+        Box::pin(async move {
+            let created = account::ActiveModel {
+                login: Set(new.login.as_str().to_owned()),
+                name: Set(new.name.as_str().to_owned()),
+                level: Set(new.level),
+                parent_id: Set(Some(parent.id)),
+                scope_path: Set(String::new()),
+                password_hash: Set(password_hash),
+                created_at: Set(now()),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await
+            .map_err(|error| match error.sql_err() {
+                Some(SqlErr::UniqueConstraintViolation(_)) => ConsoleError::Conflict(format!(
+                    "The login {} is taken. Choose another.",
+                    new.login.as_str()
+                )),
+                _ => error.into(),
+            })?;
+            let path = parent_path.child(created.id);
+            let mut created: account::ActiveModel = created.into();
+            created.scope_path = Set(path.as_str().to_owned());
+            Ok(created.update(txn).await?)
         })
-        .await?;
+    })
+    .await?;
     tracing::info!(account_id = inserted.id, "account created");
     row(inserted, &logins).ok_or(ConsoleError::Internal)
 }
@@ -157,26 +155,24 @@ pub async fn remove(state: &ServerState, caller: &Caller, id: i64) -> Result<(),
         )));
     }
     let target_id = target.id;
-    state
-        .db
-        .transaction::<_, (), ConsoleError>(|txn| {
-            Box::pin(async move {
-                // Its Apps become tombstones (their keys stay reserved); the foreign key
-                // then detaches them from the account.
-                crate::apps::service::tombstone_apps_of(txn, target_id).await?;
-                account::Entity::delete_by_id(target_id)
-                    .exec(txn)
-                    .await
-                    .map_err(|error| match error.sql_err() {
-                        Some(SqlErr::ForeignKeyConstraintViolation(_)) => ConsoleError::Conflict(
-                            "An account was just created below it. Remove that one first.".into(),
-                        ),
-                        _ => error.into(),
-                    })?;
-                Ok(())
-            })
+    crate::infra::db::write_transaction::<_, ConsoleError, _>(&state.db, |txn| {
+        Box::pin(async move {
+            // Its Apps become tombstones (their keys stay reserved); the foreign key
+            // then detaches them from the account.
+            crate::apps::service::tombstone_apps_of(txn, target_id).await?;
+            account::Entity::delete_by_id(target_id)
+                .exec(txn)
+                .await
+                .map_err(|error| match error.sql_err() {
+                    Some(SqlErr::ForeignKeyConstraintViolation(_)) => ConsoleError::Conflict(
+                        "An account was just created below it. Remove that one first.".into(),
+                    ),
+                    _ => error.into(),
+                })?;
+            Ok(())
         })
-        .await?;
+    })
+    .await?;
     tracing::info!("account removed");
     Ok(())
 }

@@ -2,7 +2,6 @@
 use sea_orm::sea_query::{CaseStatement, Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Set,
-    TransactionTrait,
 };
 
 use super::model::{AppDetails, MAX_APPS_PER_ACCOUNT, MAX_REMOVED_AT_ONCE, RegisteredApp};
@@ -27,44 +26,42 @@ pub async fn create(
     let secret = crypto::random_app_key();
     let sealed = state.secrets.seal(&key, &secret);
     let owner_id = caller.account.id;
-    let created = state
-        .db
-        .transaction::<_, app::Model, ConsoleError>(|txn| {
-            Box::pin(async move {
-                // One conditional write takes the slot: racing registrations queue on the
-                // account's row, so the count can never pass the cap.
-                let slot = account::Entity::update_many()
-                    .col_expr(
-                        account::Column::AppCount,
-                        Expr::col(account::Column::AppCount).add(1),
-                    )
-                    .filter(account::Column::Id.eq(owner_id))
-                    .filter(account::Column::AppCount.lt(MAX_APPS_PER_ACCOUNT))
-                    .exec(txn)
-                    .await?;
-                if slot.rows_affected == 0 {
-                    return Err(ConsoleError::Conflict(format!(
-                        "You already have {MAX_APPS_PER_ACCOUNT} Apps, the most one account may \
+    let created = crate::infra::db::write_transaction::<_, ConsoleError, _>(&state.db, |txn| {
+        Box::pin(async move {
+            // One conditional write takes the slot: racing registrations queue on the
+            // account's row, so the count can never pass the cap.
+            let slot = account::Entity::update_many()
+                .col_expr(
+                    account::Column::AppCount,
+                    Expr::col(account::Column::AppCount).add(1),
+                )
+                .filter(account::Column::Id.eq(owner_id))
+                .filter(account::Column::AppCount.lt(MAX_APPS_PER_ACCOUNT))
+                .exec(txn)
+                .await?;
+            if slot.rows_affected == 0 {
+                return Err(ConsoleError::Conflict(format!(
+                    "You already have {MAX_APPS_PER_ACCOUNT} Apps, the most one account may \
                          register. Remove an App to add another."
-                    )));
-                }
-                let at = now();
-                let mut row = app::ActiveModel {
-                    key: Set(key),
-                    owner_id: Set(Some(owner_id)),
-                    api: Set(api),
-                    secret_sealed: Set(sealed),
-                    suspended: Set(false),
-                    created_at: Set(at),
-                    updated_at: Set(at),
-                    removed_at: Set(None),
-                    ..Default::default()
-                };
-                fill(&mut row, fields);
-                Ok(row.insert(txn).await?)
-            })
+                )));
+            }
+            let at = now();
+            let mut row = app::ActiveModel {
+                key: Set(key),
+                owner_id: Set(Some(owner_id)),
+                api: Set(api),
+                secret_sealed: Set(sealed),
+                suspended: Set(false),
+                created_at: Set(at),
+                updated_at: Set(at),
+                removed_at: Set(None),
+                ..Default::default()
+            };
+            fill(&mut row, fields);
+            Ok(row.insert(txn).await?)
         })
-        .await?;
+    })
+    .await?;
     tracing::info!(app_key = %created.key, "App registered");
     Ok(RegisteredApp {
         app: details_of(created, Some(caller.account.login.clone())),
@@ -99,36 +96,34 @@ pub async fn update(
     row.updated_at = Set(now());
     // A new Redirect URL needs nothing more: the token endpoint compares a code's redirect
     // URL with the stored one, so codes issued for the old URL fail.
-    let saved = state
-        .db
-        .transaction::<_, app::Model, ConsoleError>(|txn| {
-            Box::pin(async move {
-                // Un-trusting is decided on the row itself, not on what was read before: the
-                // trust generation moves on, so a client-credentials token issued in a race
-                // with this carries the old one and never works.
-                let untrusted = if keeps_trust {
-                    false
-                } else {
-                    app::Entity::update_many()
-                        .col_expr(
-                            app::Column::TrustGeneration,
-                            Expr::col(app::Column::TrustGeneration).add(1),
-                        )
-                        .filter(app::Column::Id.eq(app_id))
-                        .filter(app::Column::Trusted.eq(true))
-                        .exec(txn)
-                        .await?
-                        .rows_affected
-                        > 0
-                };
-                let saved = row.update(txn).await?;
-                if untrusted {
-                    grants::revoke_client_credentials(txn, app_id).await?;
-                }
-                Ok(saved)
-            })
+    let saved = crate::infra::db::write_transaction::<_, ConsoleError, _>(&state.db, |txn| {
+        Box::pin(async move {
+            // Un-trusting is decided on the row itself, not on what was read before: the
+            // trust generation moves on, so a client-credentials token issued in a race
+            // with this carries the old one and never works.
+            let untrusted = if keeps_trust {
+                false
+            } else {
+                app::Entity::update_many()
+                    .col_expr(
+                        app::Column::TrustGeneration,
+                        Expr::col(app::Column::TrustGeneration).add(1),
+                    )
+                    .filter(app::Column::Id.eq(app_id))
+                    .filter(app::Column::Trusted.eq(true))
+                    .exec(txn)
+                    .await?
+                    .rows_affected
+                    > 0
+            };
+            let saved = row.update(txn).await?;
+            if untrusted {
+                grants::revoke_client_credentials(txn, app_id).await?;
+            }
+            Ok(saved)
         })
-        .await?;
+    })
+    .await?;
     tracing::info!(app_key = %saved.key, "App saved");
     Ok(details_of(saved, owner.map(|owner| owner.login)))
 }
@@ -157,32 +152,30 @@ pub async fn regenerate_secret(
     let secret = crypto::random_app_key();
     let sealed = state.secrets.seal(&app.key, &secret);
     let (app_key, app_id) = (app.key.clone(), app.id);
-    state
-        .db
-        .transaction::<_, (), ConsoleError>(|txn| {
-            Box::pin(async move {
-                let updated = app::Entity::update_many()
-                    .col_expr(app::Column::SecretSealed, Expr::value(sealed))
-                    .col_expr(app::Column::UpdatedAt, Expr::value(now()))
-                    .col_expr(
-                        app::Column::SecretGeneration,
-                        Expr::col(app::Column::SecretGeneration).add(1),
-                    )
-                    .filter(app::Column::Id.eq(app_id))
-                    .filter(app::Column::RemovedAt.is_null())
-                    .exec(txn)
-                    .await?;
-                if updated.rows_affected == 0 {
-                    return Err(ConsoleError::NotFound(
-                        "There is no App with this key.".into(),
-                    ));
-                }
-                grants::revoke_all_of_apps(txn, vec![app_id]).await?;
-                code_grant::end_codes(txn, vec![app_id], None).await?;
-                Ok(())
-            })
+    crate::infra::db::write_transaction::<_, ConsoleError, _>(&state.db, |txn| {
+        Box::pin(async move {
+            let updated = app::Entity::update_many()
+                .col_expr(app::Column::SecretSealed, Expr::value(sealed))
+                .col_expr(app::Column::UpdatedAt, Expr::value(now()))
+                .col_expr(
+                    app::Column::SecretGeneration,
+                    Expr::col(app::Column::SecretGeneration).add(1),
+                )
+                .filter(app::Column::Id.eq(app_id))
+                .filter(app::Column::RemovedAt.is_null())
+                .exec(txn)
+                .await?;
+            if updated.rows_affected == 0 {
+                return Err(ConsoleError::NotFound(
+                    "There is no App with this key.".into(),
+                ));
+            }
+            grants::revoke_all_of_apps(txn, vec![app_id]).await?;
+            code_grant::end_codes(txn, vec![app_id], None).await?;
+            Ok(())
         })
-        .await?;
+    })
+    .await?;
     tracing::info!(%app_key, "App secret regenerated");
     Ok(secret)
 }
@@ -217,21 +210,19 @@ pub async fn remove(
 ) -> Result<u64, ConsoleError> {
     let keys = selection(keys)?;
     let caller = caller.clone();
-    let removed = state
-        .db
-        .transaction::<_, u64, ConsoleError>(|txn| {
-            Box::pin(async move {
-                let found = find_live_many(txn, &keys).await?;
-                if found
-                    .iter()
-                    .any(|(_, owner)| !owner.as_ref().is_some_and(|o| caller.has_in_scope(o)))
-                {
-                    return Err(outside_scope());
-                }
-                remove_in(txn, found.into_iter().map(|(app, _)| app.id).collect()).await
-            })
+    let removed = crate::infra::db::write_transaction::<_, ConsoleError, _>(&state.db, |txn| {
+        Box::pin(async move {
+            let found = find_live_many(txn, &keys).await?;
+            if found
+                .iter()
+                .any(|(_, owner)| !owner.as_ref().is_some_and(|o| caller.has_in_scope(o)))
+            {
+                return Err(outside_scope());
+            }
+            remove_in(txn, found.into_iter().map(|(app, _)| app.id).collect()).await
         })
-        .await?;
+    })
+    .await?;
     tracing::info!(removed, "Apps removed");
     Ok(removed)
 }

@@ -2,7 +2,7 @@
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, FromQueryResult, JoinType, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
 };
 
 use super::model::{ManagedAppPage, ManagedAppRow, ManagedSort, PAGE_SIZE, RemovedManagedApps};
@@ -168,51 +168,53 @@ pub async fn remove(
 ) -> Result<RemovedManagedApps, ConsoleError> {
     let keys = apps::service::selection(keys)?;
     let caller = caller.clone();
-    let removed = state
-        .db
-        .transaction::<_, RemovedManagedApps, ConsoleError>(|txn| {
-            Box::pin(async move {
-                let account_id = caller.account.id;
-                let (mut in_scope, mut others) = (Vec::new(), Vec::new());
-                for (app, owner) in apps::service::find_live_many(txn, &keys).await? {
-                    if owner.is_some_and(|owner| caller.has_in_scope(&owner)) {
-                        in_scope.push(app.id);
-                    } else {
-                        others.push(app.id);
-                    }
-                }
-                let authorized: Vec<i64> = if others.is_empty() {
-                    Vec::new()
+    let removed = crate::infra::db::write_transaction::<_, ConsoleError, _>(&state.db, |txn| {
+        Box::pin(async move {
+            let account_id = caller.account.id;
+            let (mut in_scope, mut others) = (Vec::new(), Vec::new());
+            for (app, owner) in apps::service::find_live_many(txn, &keys).await? {
+                if owner.is_some_and(|owner| caller.has_in_scope(&owner)) {
+                    in_scope.push(app.id);
                 } else {
-                    token_grant::Entity::find()
-                        .select_only()
-                        .column(token_grant::Column::AppId)
-                        .distinct()
-                        .filter(token_grant::Column::AppId.is_in(others.iter().copied()))
-                        .filter(token_grant::Column::AccountId.eq(account_id))
-                        .into_tuple()
-                        .all(txn)
-                        .await?
-                };
-                if authorized.len() != others.len() {
-                    return Err(apps::service::not_found());
+                    others.push(app.id);
                 }
-                let removed = apps::service::remove_in(txn, in_scope).await?;
-                if !authorized.is_empty() {
-                    token_grant::Entity::delete_many()
-                        .filter(token_grant::Column::AppId.is_in(authorized.iter().copied()))
-                        .filter(token_grant::Column::AccountId.eq(account_id))
-                        .exec(txn)
-                        .await?;
-                    code_grant::end_codes(txn, authorized.clone(), Some(account_id)).await?;
-                }
-                Ok(RemovedManagedApps {
-                    removed,
-                    deauthorized: authorized.len() as u64,
-                })
+            }
+            let authorized: Vec<i64> = if others.is_empty() {
+                Vec::new()
+            } else {
+                token_grant::Entity::find()
+                    .select_only()
+                    .column(token_grant::Column::AppId)
+                    .distinct()
+                    .filter(token_grant::Column::AppId.is_in(others.iter().copied()))
+                    .filter(token_grant::Column::AccountId.eq(account_id))
+                    .into_tuple()
+                    .all(txn)
+                    .await?
+            };
+            if authorized.len() != others.len() {
+                return Err(apps::service::not_found());
+            }
+            let removed = apps::service::remove_in(txn, in_scope).await?;
+            if !authorized.is_empty() {
+                // Codes first, then grants, each a statement of its own: on PostgreSQL
+                // (READ COMMITTED) a code exchange in flight holds its code's row, so the
+                // first delete waits for it to commit, and the second, with a fresh
+                // snapshot, then sees the grant it made. The other order missed it.
+                code_grant::end_codes(txn, authorized.clone(), Some(account_id)).await?;
+                token_grant::Entity::delete_many()
+                    .filter(token_grant::Column::AppId.is_in(authorized.iter().copied()))
+                    .filter(token_grant::Column::AccountId.eq(account_id))
+                    .exec(txn)
+                    .await?;
+            }
+            Ok(RemovedManagedApps {
+                removed,
+                deauthorized: authorized.len() as u64,
             })
         })
-        .await?;
+    })
+    .await?;
     tracing::info!(
         removed = removed.removed,
         deauthorized = removed.deauthorized,

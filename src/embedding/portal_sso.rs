@@ -12,7 +12,6 @@ use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Validation, decode};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, SqlErr,
-    TransactionTrait,
 };
 use serde::Deserialize;
 
@@ -69,11 +68,7 @@ fn refuse(status: StatusCode, message: impl Into<String>) -> Refusal {
 
 impl From<sea_orm::DbErr> for Refusal {
     fn from(error: sea_orm::DbErr) -> Self {
-        tracing::error!(%error, "portal sign-in: database error");
-        refuse(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "Internal error. Try again.",
-        )
+        crate::error::ConsoleError::from(error).into()
     }
 }
 
@@ -155,16 +150,10 @@ async fn sign_in_person(
         .await?;
     let issuer = settings.issuer.clone();
     let root_login = settings.root_login.clone();
-    let account_id = state
-        .db
-        .transaction::<_, i64, Refusal>(|txn| {
-            Box::pin(async move { link_person(txn, &issuer, &root_login, claims).await })
-        })
-        .await
-        .map_err(|error| match error {
-            sea_orm::TransactionError::Connection(error) => error.into(),
-            sea_orm::TransactionError::Transaction(refusal) => refusal,
-        })?;
+    let account_id = crate::infra::db::write_transaction::<_, Refusal, _>(&state.db, |txn| {
+        Box::pin(async move { link_person(txn, &issuer, &root_login, claims).await })
+    })
+    .await?;
     let old = super::cookies::value(headers, crate::session::service::cookie_name(state));
     let set_cookie = crate::session::service::start(state, account_id, old).await?;
     tracing::info!(account_id, "signed in from the portal");

@@ -49,6 +49,17 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// `APPWARD_DB_POOL_SIZE`: the most database connections at once (else sized for the machine).
     pub pool_size: Option<u32>,
+    /// `APPWARD_REQUEST_DEADLINE`: the longest a request to the OAuth endpoints, the APIs or a
+    /// server function waits before it is answered 503 with `Retry-After` (every wait inside
+    /// it, such as the database's busy timeout, is shorter).
+    pub request_deadline: Duration,
+    /// `APPWARD_DB_BUSY_TIMEOUT`: how long a statement waits for a database lock held by
+    /// someone else (SQLite's busy timeout, PostgreSQL's `lock_timeout`); shorter than the
+    /// deadline.
+    pub db_busy_timeout: Duration,
+    /// `APPWARD_SYNCHRONOUS`: `normal` (a killed process loses nothing answered, a power cut
+    /// may lose the last commits) or `full` (a power cut loses nothing answered): SQLite only.
+    pub synchronous_full: bool,
     /// Embedding into a portal: base path, cross-site cookies, portal sign-in, theme.
     pub embedding: super::embedding_settings::EmbeddingSettings,
 }
@@ -78,6 +89,17 @@ impl Config {
             return Err(ConfigError {
                 variable: "APPWARD_PUBLIC_URL",
                 message: "must start with http:// or https://".into(),
+            });
+        }
+        let request_deadline = parse(&lookup, "APPWARD_REQUEST_DEADLINE", "5s", duration)?;
+        let db_busy_timeout = parse(&lookup, "APPWARD_DB_BUSY_TIMEOUT", "2s", duration)?;
+        if db_busy_timeout >= request_deadline {
+            return Err(ConfigError {
+                variable: "APPWARD_DB_BUSY_TIMEOUT",
+                message: format!(
+                    "must be shorter than APPWARD_REQUEST_DEADLINE ({})",
+                    humantime::format_duration(request_deadline)
+                ),
             });
         }
         Ok(Self {
@@ -137,6 +159,18 @@ impl Config {
                     })
                 })
                 .transpose()?,
+            request_deadline,
+            db_busy_timeout,
+            synchronous_full: parse(
+                &lookup,
+                "APPWARD_SYNCHRONOUS",
+                "normal",
+                |value| match value.to_ascii_lowercase().as_str() {
+                    "normal" => Ok(false),
+                    "full" => Ok(true),
+                    _ => Err("must be normal or full".to_owned()),
+                },
+            )?,
             embedding,
         })
     }

@@ -1,10 +1,35 @@
-//! The database: connection (SQLite by default, PostgreSQL by URL), migrations, first start.
+//! The database: connection (SQLite by default, PostgreSQL by URL), migrations, and the
+//! transactions of console writes.
+//!
+//! Every wait fits inside the request deadline: the pool's acquire and connect timeouts and
+//! SQLite's busy timeout are `APPWARD_DB_BUSY_TIMEOUT`, and on PostgreSQL so are
+//! `lock_timeout` and `statement_timeout` (a statement that runs longer is cancelled and the
+//! request answered 503). Migrations run on a connection of their own, without those limits.
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use super::config::Config;
+use super::read_path::JOURNAL_SIZE_LIMIT;
+
+/// The key of the PostgreSQL advisory lock held while migrations run, so that instances
+/// started together migrate one at a time ("appward" in ASCII).
+const MIGRATION_LOCK: i64 = 0x6170_7077_6172_64;
+
+/// SQLite's `synchronous` setting for every connection: `APPWARD_SYNCHRONOUS`.
+pub fn synchronous(config: &Config) -> &'static str {
+    if config.synchronous_full {
+        "full"
+    } else {
+        "normal"
+    }
+}
 
 /// Connects to the configured database and applies every pending migration.
 #[tracing::instrument(skip_all)]
@@ -15,27 +40,99 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
             DbErr::Custom(format!("cannot create {}: {e}", config.data_dir.display()))
         })?;
     }
-    let mut options = ConnectOptions::new(url);
+    migrate(config).await?;
+    let busy = config.db_busy_timeout;
+    let mut options = sqlite_options(ConnectOptions::new(url), config);
     options
         .max_connections(config.pool_size())
         .min_connections(1)
-        .acquire_timeout(Duration::from_secs(10))
+        .acquire_timeout(busy)
+        .connect_timeout(busy)
+        .statement_timeout(busy)
         // A ping before every query doubles the round trips; only idle connections get one.
         .test_before_acquire_if_idle_for(Duration::from_secs(30))
         .sqlx_logging(false)
-        // WAL lets readers run beside the writer; NORMAL survives a killed process.
-        .map_sqlx_sqlite_opts(|opts| {
-            opts.journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
-                .foreign_keys(true)
-                .busy_timeout(super::read_path::BUSY_TIMEOUT)
-                // The WAL is cut back to this size whenever it is reset (see housekeeping).
-                .pragma(
-                    "journal_size_limit",
-                    super::read_path::JOURNAL_SIZE_LIMIT.to_string(),
-                )
+        .map_sqlx_postgres_opts(move |opts| {
+            opts.options([("lock_timeout", busy.as_millis().to_string())])
         });
+    Database::connect(options).await
+}
+
+/// The SQLite settings of every connection (nothing for PostgreSQL): WAL lets readers run
+/// beside the writer; `synchronous` as configured; the WAL is cut back to
+/// `journal_size_limit` whenever it is reset.
+fn sqlite_options(mut options: ConnectOptions, config: &Config) -> ConnectOptions {
+    let synchronous = if config.synchronous_full {
+        SqliteSynchronous::Full
+    } else {
+        SqliteSynchronous::Normal
+    };
+    let busy = config.db_busy_timeout;
+    options.map_sqlx_sqlite_opts(move |opts| {
+        opts.journal_mode(SqliteJournalMode::Wal)
+            .synchronous(synchronous)
+            .foreign_keys(true)
+            .busy_timeout(busy)
+            .pragma("journal_size_limit", JOURNAL_SIZE_LIMIT.to_string())
+    });
+    options
+}
+
+/// Applies every pending migration on one connection of its own. On PostgreSQL it holds an
+/// advisory lock for the whole run, so that instances started together migrate one at a
+/// time (the others then find nothing to do); each migration commits with its record
+/// ([`migration`]'s `Atomic`), so a start killed half-way leaves the database as it was.
+async fn migrate(config: &Config) -> Result<(), DbErr> {
+    let mut options = sqlite_options(ConnectOptions::new(config.database_url()), config);
+    options
+        .max_connections(1)
+        .min_connections(1)
+        // Another instance may be migrating: wait for it rather than fail.
+        .acquire_timeout(Duration::from_secs(600))
+        .sqlx_logging(false);
     let db = Database::connect(options).await?;
-    Migrator::up(&db, None).await?;
-    Ok(db)
+    let postgres = db.get_database_backend() == DbBackend::Postgres;
+    if postgres {
+        db.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
+            .await?;
+    }
+    let migrated = Migrator::up(&db, None).await;
+    if postgres {
+        db.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
+            .await?;
+    }
+    db.close().await?;
+    migrated
+}
+
+/// A console write that reads before it writes: one transaction that holds the write lock
+/// from its first statement (`BEGIN IMMEDIATE` on SQLite, waiting out the busy timeout for a
+/// lock held elsewhere), so that a commit of the grant writer between its read and its write
+/// cannot make it fail with `SQLITE_BUSY` (a deferred transaction's lock upgrade fails at
+/// once, without waiting). Commits on `Ok`, rolls back on `Err`.
+pub async fn write_transaction<T, E, F>(db: &DatabaseConnection, work: F) -> Result<T, E>
+where
+    F: for<'c> FnOnce(
+            &'c DatabaseTransaction,
+        ) -> Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'c>>
+        + Send,
+    T: Send,
+    E: From<DbErr> + Send,
+{
+    let transaction = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    match work(&transaction).await {
+        Ok(value) => {
+            transaction.commit().await?;
+            Ok(value)
+        }
+        Err(error) => {
+            transaction.rollback().await?;
+            Err(error)
+        }
+    }
 }

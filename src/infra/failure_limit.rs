@@ -5,12 +5,21 @@
 //! The counters live in a bounded `moka` cache: each key's window expires on its own a
 //! minute after its first failure (O(1), no sweep on the request path), and past the
 //! capacity the least useful keys are evicted, so a flood of random keys cannot grow it.
+//! Keys are kept as their SHA-256 digests: 32 bytes each whatever was presented (a 60 KB
+//! login included), so the store is bounded in bytes as well as in keys.
+//!
 //! A rate-limiting crate such as `governor` counts every request and cannot be asked,
 //! without spending an attempt, whether a key is blocked; this counts failures only.
 use moka::sync::Cache;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
+
+/// What the store keeps of a key.
+fn digest(key: &str) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(key.as_bytes()).into()
+}
 
 /// The window failures are counted in.
 const WINDOW: Duration = Duration::from_secs(60);
@@ -34,7 +43,7 @@ impl Window {
 /// Failure counts per key, in this process (each instance counts its own).
 pub struct FailureLimit {
     per_minute: u32,
-    windows: Cache<String, Arc<Window>>,
+    windows: Cache<[u8; 32], Arc<Window>>,
 }
 
 impl std::fmt::Debug for FailureLimit {
@@ -80,7 +89,7 @@ impl FailureLimit {
         if self.per_minute == 0 {
             return Ok(());
         }
-        match self.windows.get(key) {
+        match self.windows.get(&digest(key)) {
             Some(window) if window.failures.load(Ordering::Acquire) >= self.per_minute => {
                 Err(window.retry_after())
             }
@@ -127,7 +136,7 @@ impl FailureLimit {
     }
 
     fn window(&self, key: &str) -> Arc<Window> {
-        self.windows.get_with_by_ref(key, || {
+        self.windows.get_with(digest(key), || {
             Arc::new(Window {
                 started: Instant::now(),
                 failures: AtomicU32::new(0),

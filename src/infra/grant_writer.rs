@@ -14,24 +14,37 @@
 //! On SQLite the writer is a thread with its own `rusqlite` connection and cached statements
 //! (no pool hand-off), and a second thread checkpoints the WAL behind it
 //! ([`super::wal_checkpointer`]); elsewhere (PostgreSQL, in-memory SQLite) it is a task on the SeaORM
-//! pool. A request that gives up (client gone) does not undo its grant: it is stored and
-//! expires unused, as when the answer is lost on the way.
-use sea_orm::{DatabaseConnection, DbBackend, TransactionTrait};
+//! pool.
+//!
+//! Backpressure: the queue is bounded and a request that finds it full is answered 503 at
+//! once; a request waits for its batch no longer than the request deadline; a job whose
+//! request has given up by the time its batch is taken is not run (one already in a batch is
+//! stored and expires unused, as when the answer is lost on the way).
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement, TransactionTrait};
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
+use super::config::Config;
+use super::faults;
 use super::grant_rows::{self, GrantRow};
-use super::read_path::{BUSY_TIMEOUT, JOURNAL_SIZE_LIMIT};
+use super::read_path::JOURNAL_SIZE_LIMIT;
 use super::wal_checkpointer::WalCheckpointer;
 use crate::error::ConsoleError;
 
 /// The most jobs in one transaction: bounds how long one commit holds the write lock.
 const MAX_BATCH: usize = 1024;
+/// The most jobs waiting: past it the writer is not keeping up (a lock held elsewhere, a
+/// failing disk) and a request is answered 503 at once rather than queued.
+const QUEUE: usize = 4 * MAX_BATCH;
 
 /// The handle requests use to reach the writer.
 #[derive(Debug, Clone)]
 pub struct GrantWriter {
-    queue: mpsc::UnboundedSender<Job>,
+    queue: mpsc::Sender<Job>,
+    /// The longest a request waits for its batch (`APPWARD_REQUEST_DEADLINE`).
+    deadline: Duration,
 }
 
 /// What the writer is asked to do.
@@ -39,75 +52,128 @@ pub struct GrantWriter {
 enum Job {
     /// Store a grant; answer with its id (`None`: the App changed) after the commit.
     Issue(GrantRow, oneshot::Sender<Result<Option<i64>, ConsoleError>>),
-    /// Record a grant's last use (nobody waits for it).
+    /// Record a grant's last use (nobody waits for it; best effort).
     Touch { grant_id: i64, at: i64 },
-    /// Checkpoint the SQLite WAL and cut it back to `journal_size_limit`.
-    Checkpoint,
+    /// Write the health check's row in the next batch; answer once it is committed.
+    Probe(i64, oneshot::Sender<Result<(), ConsoleError>>),
+}
+
+impl Job {
+    /// Whether nobody waits for this job's answer any more (the request gave up): then it is
+    /// not run.
+    fn abandoned(&self) -> bool {
+        match self {
+            Job::Issue(_, answer) => answer.is_closed(),
+            Job::Probe(_, answer) => answer.is_closed(),
+            Job::Touch { .. } => false,
+        }
+    }
 }
 
 impl GrantWriter {
     /// Starts the writer on the SQLite file `sqlite_file` (a thread with its own connection),
-    /// or, without one, on the pool `db` (a task).
+    /// or, without one, on the pool `db` (a task). Should the writer ever stop by a panic,
+    /// the process exits, so that its supervisor starts it again: a server whose every token
+    /// request fails while it looks alive is worse than a restart.
     pub fn start(
         db: DatabaseConnection,
         sqlite_file: Option<&Path>,
+        config: &Config,
     ) -> Result<Self, Box<dyn std::error::Error>> {
-        let (queue, jobs) = mpsc::unbounded_channel();
+        let (queue, jobs) = mpsc::channel(QUEUE);
         match sqlite_file {
             Some(file) => {
-                let connection = open_writer(file)?;
+                let connection = open_writer(file, config)?;
                 let checkpointer = WalCheckpointer::start(file)?;
                 std::thread::Builder::new()
                     .name("grant-writer".into())
-                    .spawn(move || run_sqlite(connection, &checkpointer, jobs))?;
+                    .spawn(move || {
+                        let run = AssertUnwindSafe(|| run_sqlite(connection, &checkpointer, jobs));
+                        if std::panic::catch_unwind(run).is_err() {
+                            exit_stopped();
+                        }
+                    })?;
             }
             None => {
-                tokio::spawn(run_pool(db, jobs));
+                let writer = tokio::spawn(run_pool(db, jobs));
+                tokio::spawn(async move {
+                    if writer.await.is_err() {
+                        exit_stopped();
+                    }
+                });
             }
         }
-        Ok(Self { queue })
+        Ok(Self {
+            queue,
+            deadline: config.request_deadline,
+        })
     }
 
     /// Stores `row` in the next batch; its id once that batch is committed, `None` when its
     /// App no longer stands as the request saw it (Regenerate, un-trusted, suspended, removed).
+    /// A full queue or a batch not committed within the deadline is a 503: the grant is then
+    /// not stored (a job whose request gave up is skipped), or stored and never handed out.
     pub async fn issue(&self, row: GrantRow) -> Result<Option<i64>, ConsoleError> {
         let (answer, answered) = oneshot::channel();
-        self.queue
-            .send(Job::Issue(row, answer))
-            .map_err(|_| stopped())?;
-        answered.await.map_err(|_| stopped())?
+        self.send(Job::Issue(row, answer))?;
+        self.wait(answered).await
     }
 
-    /// Records in the next batch that the grant `grant_id` was used at `at`.
+    /// Records in the next batch that the grant `grant_id` was used at `at`: best effort,
+    /// dropped when the queue is full, never a reason to fail or delay the request.
     pub fn touch(&self, grant_id: i64, at: i64) {
-        let _ = self.queue.send(Job::Touch { grant_id, at });
+        let _ = self.queue.try_send(Job::Touch { grant_id, at });
     }
 
-    /// Asks for a WAL checkpoint between two batches (SQLite; nothing elsewhere).
-    pub fn checkpoint(&self) {
-        let _ = self.queue.send(Job::Checkpoint);
+    /// Writes the health check's row through the writer, like a grant: `Ok` once committed
+    /// within the deadline (the readiness probe: can the database be written now?).
+    pub async fn probe(&self, at: i64) -> Result<(), ConsoleError> {
+        let (answer, answered) = oneshot::channel();
+        self.send(Job::Probe(at, answer))?;
+        self.wait(answered).await
+    }
+
+    fn send(&self, job: Job) -> Result<(), ConsoleError> {
+        self.queue.try_send(job).map_err(|error| match error {
+            mpsc::error::TrySendError::Full(_) => faults::busy("the grant writer's queue is full"),
+            mpsc::error::TrySendError::Closed(_) => exit_stopped(),
+        })
+    }
+
+    async fn wait<T>(
+        &self,
+        answered: oneshot::Receiver<Result<T, ConsoleError>>,
+    ) -> Result<T, ConsoleError> {
+        match tokio::time::timeout(self.deadline, answered).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => exit_stopped(),
+            Err(_) => Err(faults::busy(
+                "the grant writer did not commit within the request deadline",
+            )),
+        }
     }
 }
 
-fn stopped() -> ConsoleError {
-    tracing::error!("the grant writer has stopped");
-    ConsoleError::Internal
+/// The writer is gone while requests still need it: only a new process can mend that.
+fn exit_stopped() -> ! {
+    tracing::error!("the grant writer has stopped: exiting so that the server is started again");
+    std::process::exit(70)
 }
 
 /// The writer's connection: the same settings the pool's connections have.
-fn open_writer(file: &Path) -> rusqlite::Result<rusqlite::Connection> {
+fn open_writer(file: &Path, config: &Config) -> rusqlite::Result<rusqlite::Connection> {
     let connection = rusqlite::Connection::open(file)?;
-    connection.busy_timeout(BUSY_TIMEOUT)?;
+    connection.busy_timeout(config.db_busy_timeout)?;
     connection.pragma_update(None, "journal_mode", "wal")?;
-    // Per connection: a commit survives a killed process (not a power cut).
-    connection.pragma_update(None, "synchronous", "normal")?;
+    connection.pragma_update(None, "synchronous", super::db::synchronous(config))?;
     connection.pragma_update(None, "foreign_keys", true)?;
     connection.pragma_update(None, "journal_size_limit", JOURNAL_SIZE_LIMIT)?;
     Ok(connection)
 }
 
-/// Takes the first job waiting and whatever else has queued behind it.
-fn batch_after(first: Job, jobs: &mut mpsc::UnboundedReceiver<Job>) -> Vec<Job> {
+/// Takes the first job waiting and whatever else has queued behind it, less the jobs whose
+/// requests gave up.
+fn batch_after(first: Job, jobs: &mut mpsc::Receiver<Job>) -> Vec<Job> {
     let mut batch = vec![first];
     while batch.len() < MAX_BATCH {
         match jobs.try_recv() {
@@ -115,93 +181,113 @@ fn batch_after(first: Job, jobs: &mut mpsc::UnboundedReceiver<Job>) -> Vec<Job> 
             Err(_) => break,
         }
     }
+    batch.retain(|job| !job.abandoned());
     batch
 }
 
 fn run_sqlite(
     mut connection: rusqlite::Connection,
     checkpointer: &WalCheckpointer,
-    mut jobs: mpsc::UnboundedReceiver<Job>,
+    mut jobs: mpsc::Receiver<Job>,
 ) {
-    let mut truncate_pending = false;
     while let Some(first) = jobs.blocking_recv() {
         let batch = batch_after(first, &mut jobs);
-        truncate_pending |= commit_sqlite(&mut connection, batch);
-        if truncate_pending {
-            truncate_pending = !truncate_wal(&connection);
+        if batch.is_empty() {
+            continue;
         }
+        commit_sqlite(&mut connection, batch);
         checkpointer.nudge();
     }
 }
 
-/// Commits `batch` and answers its requests; whether it asked for a WAL checkpoint.
-fn commit_sqlite(connection: &mut rusqlite::Connection, batch: Vec<Job>) -> bool {
+/// The health check's row: one, rewritten by each probe.
+const PROBE_SQL: &str = "INSERT INTO health_check (id, checked_at) VALUES (1, ?1) \
+                         ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at";
+const PROBE_SQL_POSTGRES: &str = "INSERT INTO health_check (id, checked_at) VALUES (1, $1) \
+                                  ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at";
+
+/// What the requests of a batch are told.
+enum Answer {
+    Grant(
+        rusqlite::Result<Option<i64>>,
+        oneshot::Sender<Result<Option<i64>, ConsoleError>>,
+    ),
+    Probe(oneshot::Sender<Result<(), ConsoleError>>),
+}
+
+/// Commits `batch` and answers its requests. A fault of the environment (busy past the busy
+/// timeout, disk full, I/O) answers 503; anything else 500.
+fn commit_sqlite(connection: &mut rusqlite::Connection, batch: Vec<Job>) {
     let mut answers = Vec::with_capacity(batch.len());
-    let mut checkpoint = false;
     let committed = (|| {
         let transaction =
             connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for job in batch {
             match job {
                 Job::Issue(row, answer) => {
-                    answers.push((grant_rows::insert_row_sqlite(&transaction, &row), answer));
+                    answers.push(Answer::Grant(
+                        grant_rows::insert_row_sqlite(&transaction, &row),
+                        answer,
+                    ));
                 }
                 Job::Touch { grant_id, at } => {
-                    grant_rows::touch_sqlite(&transaction, grant_id, at)?
+                    // Best effort: a failed touch does not fail the grants beside it.
+                    if let Err(error) = grant_rows::touch_sqlite(&transaction, grant_id, at) {
+                        tracing::debug!(%error, "recording a grant's last use");
+                    }
                 }
-                Job::Checkpoint => checkpoint = true,
+                Job::Probe(at, answer) => {
+                    transaction.prepare_cached(PROBE_SQL)?.execute([at])?;
+                    answers.push(Answer::Probe(answer));
+                }
             }
         }
         transaction.commit()
     })();
-    if let Err(error) = &committed {
-        tracing::error!(%error, "committing a batch of grants");
-    }
-    for (inserted, answer) in answers {
-        let result = match (&committed, inserted) {
-            (Ok(()), Ok(id)) => Ok(id),
-            (Ok(()), Err(error)) => {
-                tracing::error!(%error, "storing a grant");
-                Err(ConsoleError::Internal)
+    let failed = match committed {
+        Ok(()) => {
+            faults::write_succeeded();
+            None
+        }
+        Err(error) => Some(faults::from_rusqlite(error, "committing a batch of grants")),
+    };
+    for answer in answers {
+        match answer {
+            Answer::Grant(inserted, answer) => {
+                let result = match (&failed, inserted) {
+                    (Some(error), _) => Err(error.clone()),
+                    (None, Ok(id)) => Ok(id),
+                    (None, Err(error)) => {
+                        tracing::error!(%error, "storing a grant");
+                        Err(ConsoleError::Internal)
+                    }
+                };
+                let _ = answer.send(result);
             }
-            (Err(_), _) => Err(ConsoleError::Internal),
-        };
-        let _ = answer.send(result);
-    }
-    checkpoint
-}
-
-/// Checkpoints the WAL and empties it. TRUNCATE waits (up to the busy timeout) for readers
-/// of the old WAL, so the file stays small even when readers never pause (passive
-/// checkpoints cannot reset it then). Whether it was done: not when the checkpointer's pass
-/// held the checkpoint lock (SQLite then answers "busy" at once, in the pragma's row, not as
-/// an error) or readers outlasted the wait; the writer tries again after its next batch.
-fn truncate_wal(connection: &rusqlite::Connection) -> bool {
-    match connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
-        row.get::<_, i64>(0)
-    }) {
-        Ok(busy) => busy == 0,
-        Err(error) => {
-            // Not a busy lock: trying again at once would fail the same way.
-            tracing::warn!(%error, "WAL checkpoint");
-            true
+            Answer::Probe(answer) => {
+                let _ = answer.send(failed.clone().map_or(Ok(()), Err));
+            }
         }
     }
 }
 
-async fn run_pool(db: DatabaseConnection, mut jobs: mpsc::UnboundedReceiver<Job>) {
+async fn run_pool(db: DatabaseConnection, mut jobs: mpsc::Receiver<Job>) {
     while let Some(first) = jobs.recv().await {
         let batch = batch_after(first, &mut jobs);
-        commit_pool(&db, batch).await;
+        if !batch.is_empty() {
+            commit_pool(&db, batch).await;
+        }
     }
 }
 
 /// One transaction for the batch. On PostgreSQL a failed statement spoils the transaction,
-/// so any failure fails the whole batch (the requests answer 500, nothing is stored).
+/// so any failure fails the whole batch (nothing is stored; the requests answer 503 for a
+/// fault of the environment, else 500).
 async fn commit_pool(db: &DatabaseConnection, batch: Vec<Job>) {
     let mut answers = Vec::new();
     let mut rows = Vec::new();
     let mut touches = Vec::new();
+    let mut probes = Vec::new();
     for job in batch {
         match job {
             Job::Issue(row, answer) => {
@@ -209,13 +295,14 @@ async fn commit_pool(db: &DatabaseConnection, batch: Vec<Job>) {
                 answers.push(answer);
             }
             Job::Touch { grant_id, at } => touches.push((grant_id, at)),
-            Job::Checkpoint => {}
+            Job::Probe(at, answer) => probes.push((at, answer)),
         }
     }
-    let postgres = db.get_database_backend() == DbBackend::Postgres;
+    let backend = db.get_database_backend();
+    let probe_at = probes.iter().map(|(at, _)| *at).max();
     let stored = async {
         let transaction = db.begin().await?;
-        let ids = if postgres {
+        let ids = if backend == DbBackend::Postgres {
             grant_rows::insert_rows_postgres(&transaction, &rows).await?
         } else {
             let mut ids = Vec::with_capacity(rows.len());
@@ -228,58 +315,36 @@ async fn commit_pool(db: &DatabaseConnection, batch: Vec<Job>) {
             let grant_ids = touches.iter().map(|(grant_id, _)| *grant_id).collect();
             grant_rows::touch_many(&transaction, grant_ids, at).await?;
         }
+        if let Some(at) = probe_at {
+            let sql = match backend {
+                DbBackend::Postgres => PROBE_SQL_POSTGRES,
+                _ => PROBE_SQL,
+            };
+            transaction
+                .execute_raw(Statement::from_sql_and_values(backend, sql, [at.into()]))
+                .await?;
+        }
         transaction.commit().await?;
         Ok::<_, ConsoleError>(ids)
     }
     .await;
     match stored {
         Ok(ids) => {
+            faults::write_succeeded();
             for (answer, id) in answers.into_iter().zip(ids) {
                 let _ = answer.send(Ok(id));
             }
-        }
-        Err(_) => {
-            for answer in answers {
-                let _ = answer.send(Err(ConsoleError::Internal));
+            for (_, answer) in probes {
+                let _ = answer.send(Ok(()));
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    fn wal_len(file: &Path) -> u64 {
-        std::fs::metadata(file.with_extension("db-wal")).map_or(0, |meta| meta.len())
-    }
-
-    #[test]
-    fn a_truncate_kept_busy_by_a_reader_is_not_taken_as_done() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("wal.db");
-        let writer = open_writer(&file).unwrap();
-        writer.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
-        writer.busy_timeout(Duration::from_millis(50)).unwrap();
-        writer
-            .execute_batch(
-                "CREATE TABLE t (v BLOB NOT NULL); INSERT INTO t VALUES (zeroblob(4000));",
-            )
-            .unwrap();
-        // A reader in the middle of a transaction on the WAL as it is now.
-        let reader = rusqlite::Connection::open(&file).unwrap();
-        reader.execute_batch("BEGIN").unwrap();
-        let _: i64 = reader
-            .query_row("SELECT count(*) FROM t", [], |row| row.get(0))
-            .unwrap();
-        writer
-            .execute("INSERT INTO t VALUES (zeroblob(4000))", [])
-            .unwrap();
-        assert!(!truncate_wal(&writer), "the reader keeps the WAL in use");
-        assert!(wal_len(&file) > 0);
-        reader.execute_batch("COMMIT").unwrap();
-        assert!(truncate_wal(&writer), "nothing holds the WAL any more");
-        assert_eq!(wal_len(&file), 0);
+        Err(error) => {
+            for answer in answers {
+                let _ = answer.send(Err(error.clone()));
+            }
+            for (_, answer) in probes {
+                let _ = answer.send(Err(error.clone()));
+            }
+        }
     }
 }

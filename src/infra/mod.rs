@@ -7,9 +7,11 @@ pub mod config;
 pub mod config_error;
 pub mod crypto;
 pub mod db;
+pub mod deadline;
 pub mod embedding_settings;
 pub mod entities;
 pub mod failure_limit;
+pub mod faults;
 pub mod grant_rows;
 pub mod grant_writer;
 pub mod read_path;
@@ -24,8 +26,13 @@ pub use state::{ServerState, state};
 
 use crate::error::ConsoleError;
 
+/// A fault of the environment (busy, full, unreachable) is a 503 to retry, logged once per
+/// incident ([`faults`]); anything else is a fault of the code, logged in full, a 500.
 impl From<sea_orm::DbErr> for ConsoleError {
     fn from(error: sea_orm::DbErr) -> Self {
+        if faults::is_environmental(&error) {
+            return faults::busy(error);
+        }
         tracing::error!(%error, "database error");
         ConsoleError::Internal
     }

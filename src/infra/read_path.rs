@@ -29,8 +29,6 @@ use std::time::Duration;
 use crate::domain::{AccountLevel, ApiKind};
 use crate::error::ConsoleError;
 
-/// How long a statement waits for a lock before it gives up (as the sqlx pool does).
-pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// The WAL file is cut back to this size when it is reset (SQLite's `journal_size_limit`).
 pub const JOURNAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 
@@ -41,6 +39,8 @@ pub struct ReadPath {
     /// Tells this server's connections from those of another server in the same process
     /// (the tests run many).
     id: u64,
+    /// How long a read waits for a lock (`APPWARD_DB_BUSY_TIMEOUT`).
+    busy_timeout: Duration,
 }
 
 thread_local! {
@@ -51,16 +51,18 @@ thread_local! {
 impl ReadPath {
     /// The read path of the SQLite file `database_url` names; `None` for PostgreSQL or an
     /// in-memory database (those read through SeaORM).
-    pub fn for_url(database_url: &str) -> Option<Self> {
+    pub fn for_url(database_url: &str, busy_timeout: Duration) -> Option<Self> {
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         Some(Self {
             file: sqlite_file(database_url)?,
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            busy_timeout,
         })
     }
 
     /// Runs `read` on this thread's connection to the file (opened on first use). A failed
-    /// read is logged and drops the connection, so the next one starts afresh.
+    /// read drops the connection, so the next one starts afresh; a fault of the environment
+    /// (busy, I/O) answers 503 ([`super::faults`]), anything else is logged, a 500.
     pub fn with<T>(
         &self,
         read: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>,
@@ -70,18 +72,17 @@ impl ReadPath {
             let index = match connections.iter().position(|(id, _)| *id == self.id) {
                 Some(index) => index,
                 None => {
-                    let connection = open_reader(&self.file).map_err(|error| {
-                        tracing::error!(%error, "opening a SQLite reader");
-                        ConsoleError::Internal
-                    })?;
+                    let connection =
+                        open_reader(&self.file, self.busy_timeout).map_err(|error| {
+                            super::faults::from_rusqlite(error, "opening a SQLite reader")
+                        })?;
                     connections.push((self.id, connection));
                     connections.len() - 1
                 }
             };
             read(&connections[index].1).map_err(|error| {
-                tracing::error!(%error, "SQLite read");
                 connections.swap_remove(index);
-                ConsoleError::Internal
+                super::faults::from_rusqlite(error, "SQLite read")
             })
         })
     }
@@ -99,13 +100,13 @@ pub fn sqlite_file(database_url: &str) -> Option<PathBuf> {
     Some(PathBuf::from(path))
 }
 
-fn open_reader(file: &Path) -> rusqlite::Result<rusqlite::Connection> {
+fn open_reader(file: &Path, busy_timeout: Duration) -> rusqlite::Result<rusqlite::Connection> {
     use rusqlite::OpenFlags;
     let connection = rusqlite::Connection::open_with_flags(
         file,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    connection.busy_timeout(BUSY_TIMEOUT)?;
+    connection.busy_timeout(busy_timeout)?;
     // Belt and braces: this connection only ever reads.
     connection.pragma_update(None, "query_only", true)?;
     Ok(connection)

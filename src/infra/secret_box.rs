@@ -18,6 +18,21 @@ pub const KEY_FILE: &str = "secret.key";
 /// Seals and opens App secrets with the deployment's key.
 pub struct SecretBox {
     cipher: Aes256Gcm,
+    /// Where the key came from, to say which key is wrong.
+    source: KeySource,
+}
+
+/// Where the key of a [`SecretBox`] came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum KeySource {
+    /// `APPWARD_SECRET_KEY`.
+    Variable,
+    /// The key file, as found.
+    File(std::path::PathBuf),
+    /// The key file, created by this start because there was none.
+    NewFile(std::path::PathBuf),
+    /// Given in code (tests).
+    Given,
 }
 
 impl std::fmt::Debug for SecretBox {
@@ -30,11 +45,14 @@ impl SecretBox {
     /// The key from `APPWARD_SECRET_KEY`, else from the key file in the data folder,
     /// created (owner-only) on first start.
     pub fn load(config: &Config) -> Result<Self, Box<dyn std::error::Error>> {
-        let key = match &config.secret_key {
-            Some(encoded) => decode_key(encoded).map_err(|message| ConfigError {
-                variable: "APPWARD_SECRET_KEY",
-                message,
-            })?,
+        let (key, source) = match &config.secret_key {
+            Some(encoded) => (
+                decode_key(encoded).map_err(|message| ConfigError {
+                    variable: "APPWARD_SECRET_KEY",
+                    message,
+                })?,
+                KeySource::Variable,
+            ),
             None => {
                 if config.database_url.is_some() {
                     tracing::warn!(
@@ -42,17 +60,78 @@ impl SecretBox {
                          of this machine; every instance sharing the database needs the same key"
                     );
                 }
-                key_file(&config.data_dir.join(KEY_FILE))?
+                let path = config.data_dir.join(KEY_FILE);
+                let (key, created) = key_file(&path)?;
+                (
+                    key,
+                    if created {
+                        KeySource::NewFile(path)
+                    } else {
+                        KeySource::File(path)
+                    },
+                )
             }
         };
-        Ok(Self::new(&key))
+        Ok(Self {
+            source,
+            ..Self::new(&key)
+        })
     }
 
     /// A box for a 32-byte key.
     pub fn new(key: &[u8; 32]) -> Self {
         Self {
             cipher: Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key)),
+            source: KeySource::Given,
         }
+    }
+
+    /// Refuses to start with a key that does not open the App secrets the database already
+    /// holds (another `secret.key`, a lost one replaced by a new file, a wrong
+    /// `APPWARD_SECRET_KEY`): every App would then fail to authenticate while the server looked
+    /// healthy. A key file created by this very start is removed again, so that restoring
+    /// the right one is all it takes.
+    pub async fn check_against(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        config: &Config,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        use super::entities::app;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let Some(sealed) = app::Entity::find()
+            .filter(app::Column::SecretSealed.ne(""))
+            .order_by_desc(app::Column::Id)
+            .one(db)
+            .await?
+        else {
+            return Ok(());
+        };
+        if self.decrypt(&sealed.key, &sealed.secret_sealed).is_ok() {
+            return Ok(());
+        }
+        let which = match &self.source {
+            KeySource::Variable => "the key in APPWARD_SECRET_KEY".to_owned(),
+            KeySource::File(path) => format!("the key file {}", path.display()),
+            KeySource::NewFile(path) => {
+                let _ = std::fs::remove_file(path);
+                format!(
+                    "no key file was found at {} (none was created)",
+                    path.display()
+                )
+            }
+            KeySource::Given => "the key given".to_owned(),
+        };
+        let database = match &config.database_url {
+            Some(_) => "the database of DATABASE_URL".to_owned(),
+            None => format!("the database in {}", config.data_dir.display()),
+        };
+        Err(format!(
+            "the App secrets in {database} were sealed with another key: {which} does not \
+             open them. Put back the {KEY_FILE} that was backed up with this database (or set \
+             APPWARD_SECRET_KEY to that key) and start again; Appward does not start with \
+             another key, since every App would then fail to authenticate"
+        )
+        .into())
     }
 
     /// Seals the secret of the App `app_key`; the key is bound in as associated data, so a
@@ -83,31 +162,38 @@ impl SecretBox {
             tracing::error!(app_key, "cannot open the App secret: {why}");
             ConsoleError::Internal
         };
+        let plain = self
+            .decrypt(app_key, sealed)
+            .map_err(|_| fault("wrong server key, a row altered, or not a sealed secret"))?;
+        String::from_utf8(plain).map_err(|_| fault("not text"))
+    }
+
+    /// Opens a sealed secret without logging: whether the key opens it is all that counts.
+    fn decrypt(&self, app_key: &str, sealed: &str) -> Result<Vec<u8>, ()> {
         let mut parts = sealed.split('.');
         let (Some(VERSION), Some(nonce), Some(ciphertext), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
-            return Err(fault("not a sealed secret"));
+            return Err(());
         };
-        let nonce = URL_SAFE_NO_PAD
-            .decode(nonce)
-            .ok()
-            .filter(|nonce| nonce.len() == 12)
-            .ok_or_else(|| fault("bad nonce"))?;
-        let ciphertext = URL_SAFE_NO_PAD
-            .decode(ciphertext)
-            .map_err(|_| fault("bad ciphertext encoding"))?;
-        let plain = self
-            .cipher
+        let nonce = URL_SAFE_NO_PAD.decode(nonce).map_err(|_| ())?;
+        if nonce.len() != 12 {
+            return Err(());
+        }
+        let ciphertext = URL_SAFE_NO_PAD.decode(ciphertext).map_err(|_| ())?;
+        self.decrypt_parts(app_key, &nonce, &ciphertext)
+    }
+
+    fn decrypt_parts(&self, app_key: &str, nonce: &[u8], ciphertext: &[u8]) -> Result<Vec<u8>, ()> {
+        self.cipher
             .decrypt(
-                Nonce::from_slice(&nonce),
+                Nonce::from_slice(nonce),
                 Payload {
-                    msg: &ciphertext,
+                    msg: ciphertext,
                     aad: app_key.as_bytes(),
                 },
             )
-            .map_err(|_| fault("wrong server key, or the row was altered"))?;
-        String::from_utf8(plain).map_err(|_| fault("not text"))
+            .map_err(|_| ())
     }
 }
 
@@ -122,16 +208,17 @@ fn decode_key(encoded: &str) -> Result<[u8; 32], String> {
         .map_err(|bytes: Vec<u8>| format!("must be 32 bytes, not {}", bytes.len()))
 }
 
-/// Reads the key file, or creates it with a new random key, readable by the owner only.
-fn key_file(path: &Path) -> Result<[u8; 32], Box<dyn std::error::Error>> {
+/// Reads the key file, or creates it with a new random key, readable by the owner only;
+/// whether it was created.
+fn key_file(path: &Path) -> Result<([u8; 32], bool), Box<dyn std::error::Error>> {
     let describe = |error: &dyn std::fmt::Display| format!("{}: {error}", path.display());
     match std::fs::read_to_string(path) {
-        Ok(encoded) => Ok(decode_key(&encoded).map_err(|e| describe(&e))?),
+        Ok(encoded) => Ok((decode_key(&encoded).map_err(|e| describe(&e))?, false)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             let key = random_bytes::<32>();
             write_owner_only(path, &STANDARD.encode(key)).map_err(|e| describe(&e))?;
             tracing::info!(path = %path.display(), "created the key file that seals App secrets");
-            Ok(key)
+            Ok((key, true))
         }
         Err(error) => Err(describe(&error).into()),
     }
@@ -201,8 +288,9 @@ mod tests {
     fn the_key_file_is_created_once_and_owner_only() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(KEY_FILE);
-        let first = key_file(&path).unwrap();
-        assert_eq!(key_file(&path).unwrap(), first);
+        let (first, created) = key_file(&path).unwrap();
+        assert!(created);
+        assert_eq!(key_file(&path).unwrap(), (first, false));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -73,7 +73,7 @@ impl ServerState {
             })
             .build();
         Self(Arc::new(Shared {
-            read_path: ReadPath::for_url(&config.database_url()),
+            read_path: ReadPath::for_url(&config.database_url(), config.db_busy_timeout),
             grant_writer,
             db,
             sign_in_failures: Arc::new(FailureLimit::new(

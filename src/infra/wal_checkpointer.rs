@@ -1,6 +1,6 @@
 //! Background WAL checkpoints on SQLite: a thread with its own connection copies what the
 //! grant writer has just committed from the WAL into the database file, a few milliseconds
-//! after each commit, while the writer goes on committing.
+//! after each commit, while the writer goes on committing; and it keeps the WAL file small.
 //!
 //! Why: with WAL and `synchronous=NORMAL` a commit writes to the WAL without syncing it; the
 //! sync comes at the checkpoint, and SQLite's automatic checkpoint runs inside the `COMMIT`
@@ -10,19 +10,28 @@
 //! automatic checkpoint still runs (a backstop: should this thread fall behind, the writer
 //! copies the rest itself), but finds nearly everything copied and synced already. Once a
 //! pass has copied everything and no reader still uses the WAL, the writer's next
-//! transaction starts the WAL afresh.
+//! transaction starts the WAL afresh and cuts the file back to `journal_size_limit`.
 //!
 //! A passive checkpoint waits for nobody: readers and the writer go on, and what they still
-//! need stays in the WAL for the next pass.
+//! need stays in the WAL for the next pass. The WAL is emptied (`TRUNCATE`) only when a
+//! passive pass has just copied all of it, and with no busy timeout: `TRUNCATE` holds the
+//! write lock while it waits for readers, and a reader that holds an old snapshot (a backup,
+//! a report) must never stall the writes behind it. When it is turned away it is simply
+//! tried again at the next pass.
 use rusqlite::Connection;
-use std::path::Path;
-use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::time::{Duration, Instant};
 
-use super::read_path::BUSY_TIMEOUT;
+use super::read_path::JOURNAL_SIZE_LIMIT;
 
 /// The least time between two passes: commits that land meanwhile share the next one.
 const PAUSE: Duration = Duration::from_millis(5);
+/// After this long without a commit, a pass runs anyway and empties the WAL if it can.
+const IDLE: Duration = Duration::from_secs(1);
+/// While commits keep coming, the WAL is emptied at most this often (a reset by the writer
+/// keeps it within `journal_size_limit` meanwhile).
+const TRUNCATE_EVERY: Duration = Duration::from_secs(10);
 
 /// The handle the writer nudges after each commit. Dropping it (the writer's thread ends)
 /// stops the thread after its current pass.
@@ -36,15 +45,17 @@ impl WalCheckpointer {
     pub fn start(file: &Path) -> std::io::Result<Self> {
         let connection = Connection::open(file)
             .and_then(|connection| {
-                connection.busy_timeout(BUSY_TIMEOUT)?;
+                // Never wait for a lock: see the module's documentation.
+                connection.busy_timeout(Duration::ZERO)?;
                 Ok(connection)
             })
             .map_err(std::io::Error::other)?;
         // One nudge pending is enough: the pass that takes it copies everything committed.
         let (nudges, nudged) = mpsc::sync_channel(1);
+        let wal = wal_file(file);
         std::thread::Builder::new()
             .name("wal-checkpointer".into())
-            .spawn(move || run(&connection, &nudged))?;
+            .spawn(move || run(&connection, &wal, &nudged))?;
         Ok(Self { nudges })
     }
 
@@ -59,12 +70,59 @@ impl WalCheckpointer {
     }
 }
 
-fn run(connection: &Connection, nudged: &Receiver<()>) {
-    while nudged.recv().is_ok() {
-        if let Err(error) = connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-            tracing::debug!(%error, "background WAL checkpoint");
+/// The WAL file beside the database file `file`.
+fn wal_file(file: &Path) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
+fn run(connection: &Connection, wal: &Path, nudged: &Receiver<()>) {
+    let mut last_truncate = Instant::now();
+    loop {
+        let idle = match nudged.recv_timeout(IDLE) {
+            Ok(()) => false,
+            Err(RecvTimeoutError::Timeout) => true,
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        let copied_all = passive(connection);
+        let wal_len = std::fs::metadata(wal).map_or(0, |meta| meta.len());
+        let due = idle
+            || last_truncate.elapsed() >= TRUNCATE_EVERY
+            || wal_len as i64 > JOURNAL_SIZE_LIMIT;
+        if copied_all && wal_len > 0 && due && truncate(connection) {
+            last_truncate = Instant::now();
         }
-        std::thread::sleep(PAUSE);
+        if !idle {
+            std::thread::sleep(PAUSE);
+        }
+    }
+}
+
+/// A passive checkpoint; whether it copied every frame of the WAL into the database file.
+fn passive(connection: &Connection) -> bool {
+    match connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+        Ok((row.get::<_, i64>(1)?, row.get::<_, i64>(2)?))
+    }) {
+        Ok((frames, copied)) => frames >= 0 && copied == frames,
+        Err(error) => {
+            tracing::debug!(%error, "background WAL checkpoint");
+            false
+        }
+    }
+}
+
+/// Empties the WAL if nobody holds it; whether it did (SQLite answers "busy" in the
+/// pragma's row, not as an error, when a reader or the writer is in the way).
+pub(super) fn truncate(connection: &Connection) -> bool {
+    match connection.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+        row.get::<_, i64>(0)
+    }) {
+        Ok(busy) => busy == 0,
+        Err(error) => {
+            tracing::debug!(%error, "WAL truncate");
+            false
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! The authorization code grant (RFC 6749 §4.1): codes issued at the consent page and
 //! exchanged once at the token endpoint.
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use std::collections::HashMap;
 
 use super::client_auth::AuthenticatedApp;
@@ -16,8 +16,8 @@ use crate::infra::{ServerState, crypto, now};
 /// How long a code may wait to be exchanged (seconds).
 pub const CODE_LIFETIME: i64 = 600;
 /// How long a code is remembered after it expired, so that a late replay still revokes
-/// what it gave (seconds); older codes are forgotten when new ones are issued.
-const REMEMBERED_FOR: i64 = 86_400;
+/// what it gave (seconds); older codes are forgotten by housekeeping.
+pub const REMEMBERED_FOR: i64 = 86_400;
 
 /// What the user allowed: the App, the account, where the code goes, and the PKCE challenge.
 #[derive(Debug, Clone)]
@@ -36,10 +36,6 @@ pub struct Consent<'a> {
 pub async fn issue(state: &ServerState, consent: Consent<'_>) -> Result<String, ConsoleError> {
     let code = crypto::random_token();
     let at = now();
-    authorization_code::Entity::delete_many()
-        .filter(authorization_code::Column::ExpiresAt.lt(at - REMEMBERED_FOR))
-        .exec(&state.db)
-        .await?;
     authorization_code::ActiveModel {
         code_hash: Set(crypto::token_digest(&code)),
         app_id: Set(consent.app.id),
@@ -81,10 +77,10 @@ pub async fn exchange(
             tracing::debug!(app_key = %app.key, "authorization code exchanged");
             Ok(tokens)
         }
-        Err(sea_orm::TransactionError::Transaction(ConsoleError::Conflict(_))) => Err(
-            OAuthError::invalid_grant("The App changed while the code was being exchanged."),
-        ),
-        Err(error) => Err(ConsoleError::from(error).into()),
+        Err(ConsoleError::Conflict(_)) => Err(OAuthError::invalid_grant(
+            "The App changed while the code was being exchanged.",
+        )),
+        Err(error) => Err(error.into()),
         // Another request exchanged it at the same moment: that is a replay too.
         Ok(Exchange::AlreadyUsed) => {
             if let Some(again) = authorization_code::Entity::find_by_id(found.id)
@@ -177,43 +173,44 @@ async fn claim_and_issue(
     state: &ServerState,
     found: &authorization_code::Model,
     meta: &RequestMeta,
-) -> Result<Exchange, sea_orm::TransactionError<ConsoleError>> {
+) -> Result<Exchange, ConsoleError> {
+    // From here the code is spent: the answer carries the result, never a 503 that would
+    // make the App's retry look like a replay.
+    crate::infra::deadline::spending();
     let found = found.clone();
     let config = state.config.clone();
     let meta = meta.clone();
-    state
-        .db
-        .transaction::<_, Exchange, ConsoleError>(move |txn| {
-            Box::pin(async move {
-                let claimed = authorization_code::Entity::update_many()
-                    .col_expr(authorization_code::Column::UsedAt, Expr::value(now()))
-                    .filter(authorization_code::Column::Id.eq(found.id))
-                    .filter(authorization_code::Column::UsedAt.is_null())
-                    .exec(txn)
-                    .await?;
-                if claimed.rows_affected != 1 {
-                    return Ok(Exchange::AlreadyUsed);
-                }
-                let new = NewGrant {
-                    app_id: found.app_id,
-                    account_id: found.account_id,
-                    kind: grants::AUTHORIZATION_CODE,
-                    secret_generation: found.secret_generation,
-                    trust_generation: None,
-                    meta: &meta,
-                };
-                let Some((grant_id, tokens)) = grants::insert(txn, &config, new).await? else {
-                    return Err(ConsoleError::Conflict(String::new()));
-                };
-                authorization_code::Entity::update_many()
-                    .col_expr(authorization_code::Column::GrantId, Expr::value(grant_id))
-                    .filter(authorization_code::Column::Id.eq(found.id))
-                    .exec(txn)
-                    .await?;
-                Ok(Exchange::Issued(tokens))
-            })
+    crate::infra::db::write_transaction::<_, ConsoleError, _>(&state.db, move |txn| {
+        Box::pin(async move {
+            let claimed = authorization_code::Entity::update_many()
+                .col_expr(authorization_code::Column::UsedAt, Expr::value(now()))
+                .filter(authorization_code::Column::Id.eq(found.id))
+                .filter(authorization_code::Column::UsedAt.is_null())
+                .exec(txn)
+                .await?;
+            if claimed.rows_affected != 1 {
+                return Ok(Exchange::AlreadyUsed);
+            }
+            let new = NewGrant {
+                app_id: found.app_id,
+                account_id: found.account_id,
+                kind: grants::AUTHORIZATION_CODE,
+                secret_generation: found.secret_generation,
+                trust_generation: None,
+                meta: &meta,
+            };
+            let Some((grant_id, tokens)) = grants::insert(txn, &config, new).await? else {
+                return Err(ConsoleError::Conflict(String::new()));
+            };
+            authorization_code::Entity::update_many()
+                .col_expr(authorization_code::Column::GrantId, Expr::value(grant_id))
+                .filter(authorization_code::Column::Id.eq(found.id))
+                .exec(txn)
+                .await?;
+            Ok(Exchange::Issued(tokens))
         })
-        .await
+    })
+    .await
 }
 
 /// What claiming a code came to.

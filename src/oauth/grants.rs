@@ -171,11 +171,8 @@ pub async fn rotate(
     if updated.rows_affected != 1 {
         return Ok(None);
     }
-    // Retired hashes whose refresh token would have expired anyway are forgotten.
-    retired_refresh::Entity::delete_many()
-        .filter(retired_refresh::Column::ExpiresAt.lt(at))
-        .exec(db)
-        .await?;
+    // Retired hashes whose refresh token would have expired anyway are forgotten by
+    // housekeeping (in batches, off the request path).
     retired_refresh::ActiveModel {
         refresh_hash: Set(old_refresh_hash.to_owned()),
         grant_id: Set(grant.id),

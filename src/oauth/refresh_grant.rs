@@ -1,6 +1,6 @@
 //! The refresh token grant (RFC 6749 §6), rotating: each refresh token works once, and a
 //! dead one presented again revokes its whole grant (RFC 9700 §4.14.2).
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
 use super::OAuthError;
@@ -56,13 +56,13 @@ pub async fn exchange(
     }
     let rotated = {
         let (grant, config, digest) = (grant.clone(), state.config.clone(), digest.clone());
-        state
-            .db
-            .transaction::<_, Option<IssuedTokens>, ConsoleError>(move |txn| {
-                Box::pin(async move { grants::rotate(txn, &config, &grant, &digest).await })
-            })
-            .await
-            .map_err(ConsoleError::from)?
+        // From here the refresh token is spent: the answer carries the result, never a 503
+        // that would make the App's retry look like a replay.
+        crate::infra::deadline::spending();
+        crate::infra::db::write_transaction::<_, ConsoleError, _>(&state.db, move |txn| {
+            Box::pin(async move { grants::rotate(txn, &config, &grant, &digest).await })
+        })
+        .await?
     };
     match rotated {
         Some(tokens) => Ok(tokens),

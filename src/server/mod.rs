@@ -1,6 +1,7 @@
 //! The composition root: start-up and the router, which know every feature. Features
 //! and the infrastructure they use (`crate::infra`) sit below it and never name it.
 mod bundle;
+mod deadline;
 mod first_start;
 mod router;
 pub mod web_security;
@@ -19,9 +20,11 @@ pub async fn start(config: Config) -> Result<ServerState, Box<dyn std::error::Er
     let secrets = secret_box::SecretBox::load(&config)?;
     let db = db::connect(&config).await?;
     first_start::ensure_administrator(&db, &config).await?;
+    secrets.check_against(&db, &config).await?;
     let writer = grant_writer::GrantWriter::start(
         db.clone(),
         read_path::sqlite_file(&config.database_url()).as_deref(),
+        &config,
     )?;
     let state = ServerState::new(db, config, secrets, writer);
     housekeeping::start(&state);

@@ -69,13 +69,21 @@ pub fn router(state: ServerState) -> Router {
         .merge(crate::resources::routes())
         .merge(super::bundle::routes(&state))
         .merge(console)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::deadline::bound,
+        ))
         .layer(common_headers.clone())
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(
-            // Only the method and path are logged: queries may carry tokens.
-            TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
-                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-            }),
+            // Only the method and path are logged: queries may carry tokens. A failed
+            // request is not logged again here: a fault is logged where it happens (a fault
+            // of the environment once per incident, see `infra::faults`).
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<Body>| {
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+                })
+                .on_failure(()),
         )
         // The probes come after the layers above, which therefore do not wrap them: a probe
         // is not logged, has no body to limit, and answers as close to the bare server as it
@@ -92,14 +100,27 @@ async fn livez() -> &'static str {
     "ok"
 }
 
-/// `GET /healthz`: 200 when the database answers, 503 otherwise.
+/// `GET /healthz`, readiness: 200 when the database can be read and written now (a row
+/// written through the grant writer, committed within the request deadline), 503 with
+/// `Retry-After` otherwise: a lock held elsewhere, a full disk, an unreachable server, a
+/// queue that does not move. Faults are logged once per incident (`infra::faults`), not once
+/// per probe.
 async fn healthz(State(state): State<ServerState>) -> Response {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ok").into_response(),
-        Err(error) => {
-            tracing::error!(%error, "health check: database does not answer");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
-        }
+    let ready = async {
+        state.db.ping().await.map_err(ConsoleError::from)?;
+        state.grant_writer.probe(crate::infra::now()).await
+    };
+    match tokio::time::timeout(state.config.request_deadline, ready).await {
+        Ok(Ok(())) => (StatusCode::OK, "ok").into_response(),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(
+                header::RETRY_AFTER,
+                HeaderValue::from(crate::infra::faults::RETRY_AFTER),
+            )],
+            "the database cannot be written now",
+        )
+            .into_response(),
     }
 }
 
