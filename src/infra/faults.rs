@@ -3,19 +3,24 @@
 //! A request that meets one is answered 503 with `Retry-After` ([`ConsoleError::Busy`]),
 //! never 500: the same request may well succeed a moment later.
 //!
-//! An incident is logged once when it starts (WARN, with the first error) and once when it
-//! ends (INFO, with how long it lasted and how many requests it touched), not once per
+//! An incident is logged once when it starts (with the first error) and once when it ends
+//! (with how long it lasted and how many requests it touched), both at WARN, not once per
 //! request: a flood of identical lines during an incident would fill the very disk the
-//! database lives on. It ends when a write succeeds again (the grant writer's commit, or the
-//! health check's write).
+//! database lives on. It ends when a write succeeds (the grant writer's commit, or the health
+//! check's write) after [`QUIET`] without a new fault, so that a database that fails one
+//! write in two is one incident, not a pair of lines per request.
+use std::sync::LazyLock;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::error::ConsoleError;
 
 /// How long a client is told to wait before it tries again (seconds).
 pub const RETRY_AFTER: u64 = 1;
+
+/// How long writes must go without a fault before the incident counts as ended.
+pub const QUIET: Duration = Duration::from_secs(1);
 
 /// The open incident, if any: when it started and what it was.
 struct Incident {
@@ -28,10 +33,18 @@ static OPEN: AtomicBool = AtomicBool::new(false);
 /// Requests touched by the open incident.
 static TOUCHED: AtomicU64 = AtomicU64::new(0);
 static INCIDENT: Mutex<Option<Incident>> = Mutex::new(None);
+/// When the last fault was met, in milliseconds since [`EPOCH`].
+static LAST_FAULT_MS: AtomicU64 = AtomicU64::new(0);
+static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
+
+fn elapsed_ms() -> u64 {
+    EPOCH.elapsed().as_millis() as u64
+}
 
 /// The answer to a request that met the fault `what` (logged when it opens an incident).
 pub fn busy(what: impl std::fmt::Display) -> ConsoleError {
     TOUCHED.fetch_add(1, Ordering::Relaxed);
+    LAST_FAULT_MS.store(elapsed_ms(), Ordering::Relaxed);
     if !OPEN.load(Ordering::Acquire) {
         let mut incident = INCIDENT
             .lock()
@@ -53,7 +66,10 @@ pub fn busy(what: impl std::fmt::Display) -> ConsoleError {
 
 /// A write succeeded: the open incident, if any, has ended.
 pub fn write_succeeded() {
-    if !OPEN.load(Ordering::Acquire) {
+    if !OPEN.load(Ordering::Acquire)
+        || elapsed_ms().saturating_sub(LAST_FAULT_MS.load(Ordering::Relaxed))
+            < QUIET.as_millis() as u64
+    {
         return;
     }
     let mut incident = INCIDENT
@@ -62,18 +78,13 @@ pub fn write_succeeded() {
     if let Some(ended) = incident.take() {
         OPEN.store(false, Ordering::Release);
         let touched = TOUCHED.swap(0, Ordering::Relaxed);
-        tracing::info!(
+        tracing::warn!(
             lasted_ms = ended.started.elapsed().as_millis() as u64,
             requests = touched,
             first_error = %ended.what,
             "database fault ended"
         );
     }
-}
-
-/// Whether a database fault is open now (writes fail and none has succeeded since).
-pub fn is_open() -> bool {
-    OPEN.load(Ordering::Acquire)
 }
 
 /// Whether `error` is a fault of the environment rather than of the code.

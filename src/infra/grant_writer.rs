@@ -146,7 +146,11 @@ impl GrantWriter {
     ) -> Result<T, ConsoleError> {
         match tokio::time::timeout(self.deadline, answered).await {
             Ok(Ok(result)) => result,
-            Ok(Err(_)) => exit_stopped(),
+            Ok(Err(_)) if self.queue.is_closed() => exit_stopped(),
+            Ok(Err(_)) => {
+                tracing::error!("a job of the grant writer went unanswered");
+                Err(ConsoleError::Internal)
+            }
             Err(_) => Err(faults::busy(
                 "the grant writer did not commit within the request deadline",
             )),
@@ -206,41 +210,35 @@ const PROBE_SQL: &str = "INSERT INTO health_check (id, checked_at) VALUES (1, ?1
 const PROBE_SQL_POSTGRES: &str = "INSERT INTO health_check (id, checked_at) VALUES (1, $1) \
                                   ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at";
 
-/// What the requests of a batch are told.
-enum Answer {
-    Grant(
-        rusqlite::Result<Option<i64>>,
-        oneshot::Sender<Result<Option<i64>, ConsoleError>>,
-    ),
-    Probe(oneshot::Sender<Result<(), ConsoleError>>),
-}
-
-/// Commits `batch` and answers its requests. A fault of the environment (busy past the busy
-/// timeout, disk full, I/O) answers 503; anything else 500.
+/// Commits `batch` and answers every one of its requests, whatever happens (a request whose
+/// answer is dropped unanswered would take the writer for dead). A fault of the environment
+/// (busy past the busy timeout, disk full, I/O) answers 503; anything else 500.
 fn commit_sqlite(connection: &mut rusqlite::Connection, batch: Vec<Job>) {
-    let mut answers = Vec::with_capacity(batch.len());
+    let mut grants = Vec::with_capacity(batch.len());
+    let mut touches = Vec::new();
+    let mut probes = Vec::new();
+    for job in batch {
+        match job {
+            Job::Issue(row, answer) => grants.push((row, answer)),
+            Job::Touch { grant_id, at } => touches.push((grant_id, at)),
+            Job::Probe(at, answer) => probes.push((at, answer)),
+        }
+    }
+    let mut inserted = Vec::with_capacity(grants.len());
     let committed = (|| {
         let transaction =
             connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        for job in batch {
-            match job {
-                Job::Issue(row, answer) => {
-                    answers.push(Answer::Grant(
-                        grant_rows::insert_row_sqlite(&transaction, &row),
-                        answer,
-                    ));
-                }
-                Job::Touch { grant_id, at } => {
-                    // Best effort: a failed touch does not fail the grants beside it.
-                    if let Err(error) = grant_rows::touch_sqlite(&transaction, grant_id, at) {
-                        tracing::debug!(%error, "recording a grant's last use");
-                    }
-                }
-                Job::Probe(at, answer) => {
-                    transaction.prepare_cached(PROBE_SQL)?.execute([at])?;
-                    answers.push(Answer::Probe(answer));
-                }
+        for (row, _) in &grants {
+            inserted.push(grant_rows::insert_row_sqlite(&transaction, row));
+        }
+        for (grant_id, at) in touches {
+            // Best effort: a failed touch does not fail the grants beside it.
+            if let Err(error) = grant_rows::touch_sqlite(&transaction, grant_id, at) {
+                tracing::debug!(%error, "recording a grant's last use");
             }
+        }
+        for (at, _) in &probes {
+            transaction.prepare_cached(PROBE_SQL)?.execute([at])?;
         }
         transaction.commit()
     })();
@@ -251,23 +249,18 @@ fn commit_sqlite(connection: &mut rusqlite::Connection, batch: Vec<Job>) {
         }
         Err(error) => Some(faults::from_rusqlite(error, "committing a batch of grants")),
     };
-    for answer in answers {
-        match answer {
-            Answer::Grant(inserted, answer) => {
-                let result = match (&failed, inserted) {
-                    (Some(error), _) => Err(error.clone()),
-                    (None, Ok(id)) => Ok(id),
-                    (None, Err(error)) => {
-                        tracing::error!(%error, "storing a grant");
-                        Err(ConsoleError::Internal)
-                    }
-                };
-                let _ = answer.send(result);
-            }
-            Answer::Probe(answer) => {
-                let _ = answer.send(failed.clone().map_or(Ok(()), Err));
-            }
-        }
+    let mut inserted = inserted.into_iter();
+    for (_, answer) in grants {
+        let result = match (&failed, inserted.next()) {
+            (Some(error), _) => Err(error.clone()),
+            (None, Some(Ok(id))) => Ok(id),
+            (None, Some(Err(error))) => Err(faults::from_rusqlite(error, "storing a grant")),
+            (None, None) => Err(ConsoleError::Internal),
+        };
+        let _ = answer.send(result);
+    }
+    for (_, answer) in probes {
+        let _ = answer.send(failed.clone().map_or(Ok(()), Err));
     }
 }
 

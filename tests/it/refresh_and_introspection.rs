@@ -176,6 +176,11 @@ async fn retired_refresh_tokens_are_forgotten_once_they_would_have_expired() {
         .unwrap();
     let response = app.refresh(&client, field(&second, "refresh_token")).await;
     assert_eq!(response.status(), 200);
+    assert_eq!(app.count::<retired_refresh::Entity>().await, 2);
+    // Forgotten by housekeeping, off the request path.
+    appward::oauth::housekeeping::purge(&app.db, appward::infra::now())
+        .await
+        .unwrap();
     let kept = retired_refresh::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(kept.len(), 1, "only the hash just retired is kept");
     assert!(kept[0].expires_at > 1);

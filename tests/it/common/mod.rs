@@ -88,6 +88,12 @@ impl TestServer {
     /// (at `RUST_LOG`, `warn` unless given) to [`TestServer::server_log`].
     pub async fn spawn_process_with(vars: &[(&str, &str)]) -> Self {
         let (dir, env) = test_env(vars).await;
+        Self::spawn_process_in(dir, env).await
+    }
+
+    /// Starts the server binary on the data folder `dir` with the environment `env` (from
+    /// [`test_env`], perhaps changed); returns once it answers.
+    pub async fn spawn_process_in(dir: TempDir, env: HashMap<String, String>) -> Self {
         let (process, url) = start_process(&env).await;
         let db = Database::connect(config(&env).database_url())
             .await
@@ -422,7 +428,7 @@ impl Drop for TestServer {
 
 /// A temporary data folder and the test configuration's environment over it (with a fresh
 /// PostgreSQL database when the tests run on PostgreSQL), `vars` added.
-async fn test_env(vars: &[(&str, &str)]) -> (TempDir, HashMap<String, String>) {
+pub async fn test_env(vars: &[(&str, &str)]) -> (TempDir, HashMap<String, String>) {
     let dir = tempfile::tempdir().expect("temporary folder");
     let mut env: HashMap<String, String> = HashMap::from([
         ("APPWARD_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),
@@ -447,31 +453,11 @@ fn config(env: &HashMap<String, String>) -> Config {
 }
 
 /// The file in the data folder where server processes log.
-const SERVER_LOG: &str = "server.log";
+pub const SERVER_LOG: &str = "server.log";
 
 /// Starts the server binary with `env` on a free port; returns once `/livez` answers.
 async fn start_process(env: &HashMap<String, String>) -> (Child, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port();
-    let url = format!("http://127.0.0.1:{port}");
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(std::path::Path::new(&env["APPWARD_DATA_DIR"]).join(SERVER_LOG))
-        .expect("the server's log file");
-    let mut process = Command::new(env!("CARGO_BIN_EXE_appward"))
-        .env_clear()
-        .env("RUST_LOG", "warn")
-        .envs(env)
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("APPWARD_PUBLIC_URL", &url)
-        .stdout(log.try_clone().expect("the log file again"))
-        .stderr(log)
-        .spawn()
-        .expect("the server binary starts");
+    let (mut process, url) = launch(env);
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Ok(response) = reqwest::get(format!("{url}/livez")).await
@@ -488,6 +474,33 @@ async fn start_process(env: &HashMap<String, String>) -> (Child, String) {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Starts the server binary with `env` on a free port, logging to the data folder's
+/// [`SERVER_LOG`], without waiting for it to answer.
+pub fn launch(env: &HashMap<String, String>) -> (Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(std::path::Path::new(&env["APPWARD_DATA_DIR"]).join(SERVER_LOG))
+        .expect("the server's log file");
+    let process = Command::new(env!("CARGO_BIN_EXE_appward"))
+        .env_clear()
+        .env("RUST_LOG", "warn")
+        .envs(env)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("APPWARD_PUBLIC_URL", &url)
+        .stdout(log.try_clone().expect("the log file again"))
+        .stderr(log)
+        .spawn()
+        .expect("the server binary starts");
+    (process, url)
 }
 
 /// A new, empty PostgreSQL database on the server named by `APPWARD_TEST_DATABASE_URL`.
