@@ -24,7 +24,7 @@ E2E_ADDR := 127.0.0.1:3107
 E2E_DATA := $(CACHE)/e2e-data
 E2E_ADMIN_PASSWORD := e2e-admin-password
 
-.PHONY: run test bench package server-lto zopfli screenshots tools load-tool browser postgres nginx fmt-check clippy test-sqlite test-postgres end2end
+.PHONY: run test bench package server-lto zopfli screenshots tools load-tool browser postgres nginx fmt-check clippy test-sqlite test-faults test-postgres test-postgres-faults end2end
 
 ## Build in release mode and serve on the embedded SQLite database at http://127.0.0.1:3000.
 run: tools zopfli
@@ -32,8 +32,9 @@ run: tools zopfli
 	$(ZOPFLI_SITE)
 	"$(CARGO_TARGET_DIR)/release/appward"
 
-## Format check, clippy (server and wasm32), Rust tests on SQLite and PostgreSQL, Playwright.
-test: tools browser postgres nginx fmt-check clippy test-sqlite test-postgres end2end
+## Format check, clippy (server and wasm32), Rust tests on SQLite and PostgreSQL, the fault
+## tests (SQLite, then a throwaway PostgreSQL cluster), Playwright.
+test: tools browser postgres nginx fmt-check clippy test-sqlite test-faults test-postgres test-postgres-faults end2end
 
 ## Release build (server with LTO), a bare axum ceiling, fresh SQLite database, load from oha
 ## (median of 3 runs per row); a table and bench/results/latest.json.
@@ -119,10 +120,32 @@ clippy:
 	cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
 test-sqlite:
-	cargo test --features ssr
+	cargo test --features ssr --lib --bins --test it
+
+# Faults met by the server binary (tests/faults): they time answers and measure memory, so
+# they run alone, one at a time, and only on SQLite.
+test-faults:
+	cargo test --features ssr --test faults -- --test-threads=1
 
 test-postgres:
-	APPWARD_TEST_DATABASE_URL=$(PG_TEST_URL) cargo test --features ssr --test '*'
+	APPWARD_TEST_DATABASE_URL=$(PG_TEST_URL) cargo test --features ssr --test it
+
+# A throwaway PostgreSQL cluster (initdb + pg_ctl as the postgres user, port $(PG_FAULTS_PORT)),
+# which tests/faults_postgres restarts under load; the shared test server is never touched.
+PG_FAULTS_DIR := /tmp/appward-pg-faults
+PG_FAULTS_PORT := 55499
+test-postgres-faults:
+	@command -v pg_ctlcluster >/dev/null || { $(APT) update && $(APT) install -y postgresql; }
+	pgbin=/usr/lib/postgresql/$$(ls /usr/lib/postgresql | sort -n | tail -1)/bin; \
+	as_postgres() { if [ "$$(id -un)" = postgres ]; then sh -c "$$1"; else $(SUDO) su postgres -c "$$1"; fi; }; \
+	rm -rf "$(PG_FAULTS_DIR)" && mkdir -p "$(PG_FAULTS_DIR)" && chown postgres "$(PG_FAULTS_DIR)"; \
+	as_postgres "$$pgbin/initdb -D $(PG_FAULTS_DIR)/data -U postgres --auth=trust" >/dev/null; \
+	ctl="$$pgbin/pg_ctl -D $(PG_FAULTS_DIR)/data -l $(PG_FAULTS_DIR)/log -w"; \
+	as_postgres "$$ctl -o '-p $(PG_FAULTS_PORT) -k $(PG_FAULTS_DIR) -c listen_addresses=127.0.0.1' start" >/dev/null; \
+	trap 'as_postgres "$$ctl -m immediate stop" >/dev/null; rm -rf "$(PG_FAULTS_DIR)"' EXIT; \
+	APPWARD_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:$(PG_FAULTS_PORT)/postgres \
+	APPWARD_TEST_PG_CTL="$(SUDO) su postgres -c \"$$ctl -m fast restart\"" \
+		cargo test --features ssr --test faults_postgres -- --test-threads=1
 
 # The release build: some breakage (wasm-opt, hydration) shows only there. Then the same
 # build framed by a portal behind nginx (end2end/embedding.config.ts starts both itself).

@@ -209,33 +209,50 @@ fn decode_key(encoded: &str) -> Result<[u8; 32], String> {
 }
 
 /// Reads the key file, or creates it with a new random key, readable by the owner only;
-/// whether it was created.
+/// whether it was created. Two processes starting at once on one data folder agree on one
+/// key: the file appears whole or not at all (written aside, then linked into place, which
+/// fails if it exists), and the one that loses the race reads the winner's.
 fn key_file(path: &Path) -> Result<([u8; 32], bool), Box<dyn std::error::Error>> {
     let describe = |error: &dyn std::fmt::Display| format!("{}: {error}", path.display());
-    match std::fs::read_to_string(path) {
-        Ok(encoded) => Ok((decode_key(&encoded).map_err(|e| describe(&e))?, false)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-            let key = random_bytes::<32>();
-            write_owner_only(path, &STANDARD.encode(key)).map_err(|e| describe(&e))?;
+    let read = || -> Result<[u8; 32], Box<dyn std::error::Error>> {
+        let encoded = std::fs::read_to_string(path).map_err(|e| describe(&e))?;
+        Ok(decode_key(&encoded).map_err(|e| describe(&e))?)
+    };
+    if path.exists() {
+        return Ok((read()?, false));
+    }
+    let key = random_bytes::<32>();
+    match create_owner_only(path, &STANDARD.encode(key)) {
+        Ok(()) => {
             tracing::info!(path = %path.display(), "created the key file that seals App secrets");
             Ok((key, true))
         }
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok((read()?, false)),
         Err(error) => Err(describe(&error).into()),
     }
 }
 
-fn write_owner_only(path: &Path, contents: &str) -> std::io::Result<()> {
+/// Creates `path` with `contents`, readable by the owner only, unless it exists
+/// (`AlreadyExists`); never a partly written file under that name.
+fn create_owner_only(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     if let Some(folder) = path.parent() {
         std::fs::create_dir_all(folder)?;
     }
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".{}.new", std::process::id()));
+    let aside = std::path::PathBuf::from(aside);
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    file.write_all(contents.as_bytes())?;
-    file.sync_all()
+    let written = options.open(&aside).and_then(|mut file| {
+        file.write_all(contents.as_bytes())?;
+        file.sync_all()
+    });
+    let linked = written.and_then(|()| std::fs::hard_link(&aside, path));
+    let _ = std::fs::remove_file(&aside);
+    linked
 }
 
 #[cfg(test)]
