@@ -57,7 +57,7 @@ def free_port():
 class Server:
     """One release server process on a data folder (or DATABASE_URL), on a free port."""
 
-    def __init__(self, data_dir, database_url=None, binary=SERVER):
+    def __init__(self, data_dir, database_url=None, binary=SERVER, extra_env=None):
         self.data_dir = data_dir
         self.wal_bytes = 0
         self.port = free_port()
@@ -72,6 +72,7 @@ class Server:
             DATABASE_URL=database_url or "",
             RUST_LOG=os.environ.get("RUST_LOG", "warn"),
         )
+        env.update(extra_env or {})
         self.log = open(os.path.join(data_dir, "server.log"), "ab")
         self.process = subprocess.Popen([binary], env=env, stdout=self.log, stderr=self.log)
         self.peak_rss_kb = 0
@@ -243,15 +244,11 @@ def oauth_rows(server, app, token, prefix="", stored_dir=None):
     """Rows 2–4: client credentials, /uapi/v1/me, introspection. With `stored_dir` (a copy of
     the database with 1,000,000 grants more), also row 5, on a second server started for it
     after row 2, its runs interleaved with row 3's. (rows, that server once stopped, or None)."""
-    credentials = urllib.parse.urlencode({
-        "grant_type": "client_credentials",
-        "client_id": app["key"], "client_secret": app["secret"],
-    })
     introspection = urllib.parse.urlencode({
         "token": token, "client_id": app["key"], "client_secret": app["secret"],
     })
     rows = [(prefix + "POST /oauth/token (client credentials)",
-             median_of_runs(lambda: oha(server.url + "/oauth/token", "POST", credentials)))]
+             median_of_runs(lambda: client_credentials(server, app)))]
     stored, stored_rows = None, []
     if stored_dir is None:
         rows.append((prefix + "GET /uapi/v1/me", median_of_runs(lambda: me(server, token))))
@@ -268,6 +265,41 @@ def oauth_rows(server, app, token, prefix="", stored_dir=None):
                  median_of_runs(lambda: oha(server.url + "/oauth/introspect", "POST",
                                             introspection))))
     return rows + stored_rows, stored
+
+
+def client_credentials(server, app, duration=DURATION):
+    """One oha run of client-credentials token requests."""
+    credentials = urllib.parse.urlencode({
+        "grant_type": "client_credentials",
+        "client_id": app["key"], "client_secret": app["secret"],
+    })
+    return oha(server.url + "/oauth/token", "POST", credentials, duration=duration)
+
+
+def with_a_reader(server, app):
+    """Client credentials while another connection holds one read transaction (one snapshot)
+    on the database for the whole run, as a backup or a report does: one run."""
+    import threading
+    seconds = float(DURATION.rstrip("s"))
+    holding = threading.Event()
+
+    def reader():
+        db = sqlite3.connect(os.path.join(server.data_dir, "appward.db"), timeout=30,
+                             isolation_level=None)
+        db.execute("BEGIN")
+        db.execute("SELECT count(*) FROM token_grant").fetchone()
+        holding.set()
+        time.sleep(seconds + 0.5)
+        db.execute("COMMIT")
+        db.close()
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    holding.wait()
+    row = client_credentials(server, app)
+    thread.join()
+    row["runs_requests_per_second"] = [row["requests_per_second"]]
+    return row
 
 
 def copy_with_grants(data_dir, count):
@@ -429,10 +461,18 @@ def main():
         rows += oauth
         rows.append(("GET /apps?tab=management, 1,000 Apps, SSR, 1 connection",
                      ssr_row(server, owner)))
+        rows.append((f"POST /oauth/token, a reader holding a snapshot {DURATION}",
+                     with_a_reader(server, app)))
         server.stop()
         report["wal_bytes_at_end"] = max(server.wal_bytes, stored.wal_bytes)
         report["server_peak_rss_kb"] = max(server.peak_rss_kb, stored.peak_rss_kb)
         ceiling_runs.append(ceiling_run(data_dir))
+        full = Server(data_dir, extra_env={"APPWARD_SYNCHRONOUS": "full"})
+        try:
+            rows.append(("POST /oauth/token, APPWARD_SYNCHRONOUS=full",
+                         median_of_runs(lambda: client_credentials(full, app))))
+        finally:
+            full.stop()
         database_url = os.environ.get("DATABASE_URL")
         if database_url:
             name, url = fresh_postgres_database(database_url)

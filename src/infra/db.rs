@@ -20,7 +20,7 @@ use super::read_path::JOURNAL_SIZE_LIMIT;
 
 /// The key of the PostgreSQL advisory lock held while migrations run, so that instances
 /// started together migrate one at a time ("appward" in ASCII).
-const MIGRATION_LOCK: i64 = 0x6170_7077_6172_64;
+const MIGRATION_LOCK: i64 = 0x0061_7070_7761_7264;
 
 /// SQLite's `synchronous` setting for every connection: `APPWARD_SYNCHRONOUS`.
 pub fn synchronous(config: &Config) -> &'static str {

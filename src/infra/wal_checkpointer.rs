@@ -174,4 +174,50 @@ mod tests {
             .unwrap();
         assert_eq!(rows, 200);
     }
+
+    fn wal_len(file: &Path) -> u64 {
+        file_len(&wal_file(file))
+    }
+
+    #[test]
+    fn a_reader_holding_an_old_snapshot_turns_the_truncate_away_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("wal.db");
+        let writer = Connection::open(&file).unwrap();
+        writer.pragma_update(None, "journal_mode", "wal").unwrap();
+        writer.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        writer
+            .execute_batch(
+                "CREATE TABLE t (v BLOB NOT NULL); INSERT INTO t VALUES (zeroblob(4000));",
+            )
+            .unwrap();
+        let checkpointer = Connection::open(&file).unwrap();
+        checkpointer.busy_timeout(Duration::ZERO).unwrap();
+        // A reader in the middle of a transaction on the WAL as it is now.
+        let reader = Connection::open(&file).unwrap();
+        reader.execute_batch("BEGIN").unwrap();
+        let _: i64 = reader
+            .query_row("SELECT count(*) FROM t", [], |row| row.get(0))
+            .unwrap();
+        writer
+            .execute("INSERT INTO t VALUES (zeroblob(4000))", [])
+            .unwrap();
+        assert!(
+            !passive(&checkpointer),
+            "the reader keeps the last frames in the WAL"
+        );
+        assert!(!truncate(&checkpointer), "the reader keeps the WAL in use");
+        assert!(wal_len(&file) > 0);
+        // The turned-away truncate holds nothing: the writer goes on.
+        writer
+            .execute("INSERT INTO t VALUES (zeroblob(4000))", [])
+            .unwrap();
+        reader.execute_batch("COMMIT").unwrap();
+        assert!(
+            passive(&checkpointer),
+            "everything copied once the reader is gone"
+        );
+        assert!(truncate(&checkpointer), "nothing holds the WAL any more");
+        assert_eq!(wal_len(&file), 0);
+    }
 }

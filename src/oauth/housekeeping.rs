@@ -27,7 +27,7 @@ pub const PURGE_BATCH: u64 = 1000;
 /// The pause between two purge batches, so requests get the write lock in between.
 const BETWEEN_BATCHES: Duration = Duration::from_millis(20);
 /// The key of the PostgreSQL advisory lock of a purge batch ("purge" in ASCII).
-const PURGE_LOCK: i64 = 0x7075_7267_65;
+const PURGE_LOCK: i64 = 0x0070_7572_6765;
 
 /// Starts the housekeeping task of a server.
 pub fn start(state: &ServerState) {
