@@ -32,11 +32,11 @@ pub enum ConsoleError {
     #[error("The request is too large.")]
     TooLarge,
     /// 429: too many attempts; try again after the given seconds.
-    #[error("Too many attempts. Try again in {retry_after} seconds.")]
+    #[error("Too many attempts. Try again in {}.", seconds(*.retry_after))]
     TooManyRequests { retry_after: u64 },
     /// 503: the server is too busy for this now (password checks queue up); try again after
     /// the given seconds.
-    #[error("The server is busy. Try again in {retry_after} seconds.")]
+    #[error("The server is busy. Try again in {}.", seconds(*.retry_after))]
     Busy { retry_after: u64 },
     /// 500: a real fault, logged in full on the server; the browser gets this plain message.
     #[error("Internal error. Please try again later.")]
@@ -44,6 +44,14 @@ pub enum ConsoleError {
     /// The browser could not reach the server or read its answer.
     #[error("Could not reach the server: {0}")]
     Network(String),
+}
+
+/// `1 second`, `3 seconds`.
+fn seconds(count: u64) -> String {
+    match count {
+        1 => "1 second".to_owned(),
+        _ => format!("{count} seconds"),
+    }
 }
 
 impl ConsoleError {
@@ -231,6 +239,18 @@ mod tests {
                 .message_for("login")
                 .as_deref(),
             Some("is required")
+        );
+    }
+
+    #[test]
+    fn a_wait_is_told_in_seconds_as_people_say_them() {
+        assert_eq!(
+            ConsoleError::Busy { retry_after: 1 }.to_string(),
+            "The server is busy. Try again in 1 second."
+        );
+        assert_eq!(
+            ConsoleError::TooManyRequests { retry_after: 42 }.to_string(),
+            "Too many attempts. Try again in 42 seconds."
         );
     }
 

@@ -150,6 +150,9 @@ async fn sign_in_person(
         .await?;
     let issuer = settings.issuer.clone();
     let root_login = settings.root_login.clone();
+    // From here the token's jti is spent: the answer carries the result, never a 503 that
+    // would make the retry look like a reuse.
+    crate::infra::deadline::spending()?;
     let account_id = crate::infra::db::write_transaction::<_, Refusal, _>(&state.db, |txn| {
         Box::pin(async move { link_person(txn, &issuer, &root_login, claims).await })
     })

@@ -60,7 +60,7 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
 
 /// The SQLite settings of every connection (nothing for PostgreSQL): WAL lets readers run
 /// beside the writer; `synchronous` as configured; the WAL is cut back to
-/// `journal_size_limit` whenever it is reset.
+/// `journal_size_limit` whenever it is reset; no automatic checkpoint inside a commit.
 fn sqlite_options(mut options: ConnectOptions, config: &Config) -> ConnectOptions {
     let synchronous = if config.synchronous_full {
         SqliteSynchronous::Full
@@ -74,21 +74,30 @@ fn sqlite_options(mut options: ConnectOptions, config: &Config) -> ConnectOption
             .foreign_keys(true)
             .busy_timeout(busy)
             .pragma("journal_size_limit", JOURNAL_SIZE_LIMIT.to_string())
+            // The WAL checkpointer's thread alone checkpoints (see its module).
+            .pragma("wal_autocheckpoint", "0")
     });
     options
 }
 
-/// Applies every pending migration on one connection of its own. On PostgreSQL it holds an
-/// advisory lock for the whole run, so that instances started together migrate one at a
-/// time (the others then find nothing to do); each migration commits with its record
-/// ([`migration`]'s `Atomic`), so a start killed half-way leaves the database as it was.
+/// Applies every pending migration on one connection of its own, one instance at a time: on
+/// PostgreSQL under an advisory lock held by that connection for the whole run (the pool of
+/// one never replaces it: no idle timeout, no lifetime, no ping), on a SQLite file under an
+/// exclusive lock of `appward.db.migrating` beside it. The others wait, then find nothing to
+/// do. Each migration commits with its record ([`migration`]'s `Atomic`), so a start killed
+/// half-way leaves the database as it was.
 async fn migrate(config: &Config) -> Result<(), DbErr> {
+    let _file_lock = match super::read_path::sqlite_file(&config.database_url()) {
+        Some(file) => Some(lock_file(&file)?),
+        None => None,
+    };
     let mut options = sqlite_options(ConnectOptions::new(config.database_url()), config);
     options
         .max_connections(1)
         .min_connections(1)
-        // Another instance may be migrating: wait for it rather than fail.
-        .acquire_timeout(Duration::from_secs(600))
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .test_before_acquire(false)
         .sqlx_logging(false);
     let db = Database::connect(options).await?;
     let postgres = db.get_database_backend() == DbBackend::Postgres;
@@ -97,12 +106,37 @@ async fn migrate(config: &Config) -> Result<(), DbErr> {
             .await?;
     }
     let migrated = Migrator::up(&db, None).await;
-    if postgres {
+    let unlocked = if postgres {
         db.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
-            .await?;
+            .await
+            .map(|_| ())
+    } else {
+        Ok(())
+    };
+    let closed = db.close().await;
+    migrated?;
+    unlocked?;
+    closed
+}
+
+/// An exclusive lock on a file beside the SQLite file `database`, held until dropped
+/// (released by the system if the process dies).
+fn lock_file(database: &std::path::Path) -> Result<std::fs::File, DbErr> {
+    let mut name = database.as_os_str().to_owned();
+    name.push(".migrating");
+    let describe =
+        |error: std::io::Error| DbErr::Custom(format!("{}: {error}", database.display()));
+    if let Some(folder) = database.parent() {
+        std::fs::create_dir_all(folder).map_err(describe)?;
     }
-    db.close().await?;
-    migrated
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(std::path::PathBuf::from(name))
+        .map_err(describe)?;
+    file.lock().map_err(describe)?;
+    Ok(file)
 }
 
 /// A console write that reads before it writes: one transaction that holds the write lock
@@ -128,6 +162,7 @@ where
     match work(&transaction).await {
         Ok(value) => {
             transaction.commit().await?;
+            super::faults::write_succeeded();
             Ok(value)
         }
         Err(error) => {

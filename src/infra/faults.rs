@@ -64,6 +64,19 @@ pub fn busy(what: impl std::fmt::Display) -> ConsoleError {
     }
 }
 
+/// Counts `requests` more answered 503 in the open incident (if one is open: a request past
+/// its deadline on a slow machine opens none).
+pub fn touched(requests: u64) {
+    if OPEN.load(Ordering::Acquire) {
+        TOUCHED.fetch_add(requests, Ordering::Relaxed);
+    }
+}
+
+/// Whether an incident is open (a fault met, and no write succeeded since).
+pub fn is_open() -> bool {
+    OPEN.load(Ordering::Acquire)
+}
+
 /// A write succeeded: the open incident, if any, has ended.
 pub fn write_succeeded() {
     if !OPEN.load(Ordering::Acquire)

@@ -103,6 +103,7 @@ impl GrantWriter {
                 });
             }
         }
+        watch_incidents(queue.downgrade());
         Ok(Self {
             queue,
             deadline: config.request_deadline,
@@ -144,7 +145,10 @@ impl GrantWriter {
         &self,
         answered: oneshot::Receiver<Result<T, ConsoleError>>,
     ) -> Result<T, ConsoleError> {
-        match tokio::time::timeout(self.deadline, answered).await {
+        // Until the request's deadline, so that a request answered 503 leaves its job
+        // abandoned (and skipped) at that moment.
+        let wait = super::deadline::remaining().unwrap_or(self.deadline);
+        match tokio::time::timeout(wait, answered).await {
             Ok(Ok(result)) => result,
             Ok(Err(_)) if self.queue.is_closed() => exit_stopped(),
             Ok(Err(_)) => {
@@ -156,6 +160,26 @@ impl GrantWriter {
             )),
         }
     }
+}
+
+/// While a database fault is open, writes the health check's row every second, so that the
+/// incident's end is seen (and logged) soon after the database recovers, even when no request
+/// writes. Ends with the writer.
+fn watch_incidents(queue: mpsc::WeakSender<Job>) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let Some(queue) = queue.upgrade() else {
+                return;
+            };
+            if faults::is_open() {
+                let (answer, answered) = oneshot::channel();
+                if queue.try_send(Job::Probe(super::now(), answer)).is_ok() {
+                    let _ = tokio::time::timeout(Duration::from_secs(5), answered).await;
+                }
+            }
+        }
+    });
 }
 
 /// The writer is gone while requests still need it: only a new process can mend that.
@@ -172,6 +196,8 @@ fn open_writer(file: &Path, config: &Config) -> rusqlite::Result<rusqlite::Conne
     connection.pragma_update(None, "synchronous", super::db::synchronous(config))?;
     connection.pragma_update(None, "foreign_keys", true)?;
     connection.pragma_update(None, "journal_size_limit", JOURNAL_SIZE_LIMIT)?;
+    // The WAL checkpointer's thread alone checkpoints (see its module).
+    connection.pragma_update(None, "wal_autocheckpoint", 0)?;
     Ok(connection)
 }
 
@@ -229,7 +255,15 @@ fn commit_sqlite(connection: &mut rusqlite::Connection, batch: Vec<Job>) {
         let transaction =
             connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for (row, _) in &grants {
-            inserted.push(grant_rows::insert_row_sqlite(&transaction, row));
+            let row = grant_rows::insert_row_sqlite(&transaction, row);
+            // SQLite may roll the whole transaction back on a full disk or an I/O error:
+            // then nothing after it may run (it would run outside the transaction).
+            if let Err(error) = &row
+                && faults::rusqlite_is_environmental(error)
+            {
+                return Err(row.unwrap_err());
+            }
+            inserted.push(row);
         }
         for (grant_id, at) in touches {
             // Best effort: a failed touch does not fail the grants beside it.
@@ -247,7 +281,11 @@ fn commit_sqlite(connection: &mut rusqlite::Connection, batch: Vec<Job>) {
             faults::write_succeeded();
             None
         }
-        Err(error) => Some(faults::from_rusqlite(error, "committing a batch of grants")),
+        Err(error) => {
+            let failed = faults::from_rusqlite(error, "committing a batch of grants");
+            faults::touched((grants.len() + probes.len()).saturating_sub(1) as u64);
+            Some(failed)
+        }
     };
     let mut inserted = inserted.into_iter();
     for (_, answer) in grants {
@@ -304,10 +342,6 @@ async fn commit_pool(db: &DatabaseConnection, batch: Vec<Job>) {
             }
             ids
         };
-        if let Some(at) = touches.iter().map(|(_, at)| *at).max() {
-            let grant_ids = touches.iter().map(|(grant_id, _)| *grant_id).collect();
-            grant_rows::touch_many(&transaction, grant_ids, at).await?;
-        }
         if let Some(at) = probe_at {
             let sql = match backend {
                 DbBackend::Postgres => PROBE_SQL_POSTGRES,
@@ -321,6 +355,13 @@ async fn commit_pool(db: &DatabaseConnection, batch: Vec<Job>) {
         Ok::<_, ConsoleError>(ids)
     }
     .await;
+    // Best effort, after the grants: a failed touch fails no grant beside it.
+    if let Some(at) = touches.iter().map(|(_, at)| *at).max() {
+        let grant_ids = touches.iter().map(|(grant_id, _)| *grant_id).collect();
+        if let Err(error) = grant_rows::touch_many(db, grant_ids, at).await {
+            tracing::debug!(%error, "recording grants' last use");
+        }
+    }
     match stored {
         Ok(ids) => {
             faults::write_succeeded();
@@ -332,6 +373,7 @@ async fn commit_pool(db: &DatabaseConnection, batch: Vec<Job>) {
             }
         }
         Err(error) => {
+            faults::touched((answers.len() + probes.len()).saturating_sub(1) as u64);
             for answer in answers {
                 let _ = answer.send(Err(error.clone()));
             }

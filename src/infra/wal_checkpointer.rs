@@ -6,32 +6,30 @@
 //! sync comes at the checkpoint, and SQLite's automatic checkpoint runs inside the `COMMIT`
 //! that crosses `wal_autocheckpoint` pages, with every request of that batch (and every one
 //! queued behind it) waiting. Under a flood of token requests that was a 10–20 ms stall
-//! several times a second: most of it syncing megabytes of WAL. Done here instead, the
-//! automatic checkpoint still runs (a backstop: should this thread fall behind, the writer
-//! copies the rest itself), but finds nearly everything copied and synced already. Once a
-//! pass has copied everything and no reader still uses the WAL, the writer's next
+//! several times a second: most of it syncing megabytes of WAL. Worse, after a long reader
+//! (a backup) lets go of its snapshot, the first `COMMIT` copied the whole backlog, tens of
+//! megabytes, while every request waited: 200–500 ms. So every connection that writes has
+//! `wal_autocheckpoint=0`, and this thread alone checkpoints, after each batch of the writer
+//! and after a second without one (so console writes through the pool are copied too). Once
+//! a pass has copied everything and no reader still uses the WAL, the writer's next
 //! transaction starts the WAL afresh and cuts the file back to `journal_size_limit`.
 //!
 //! A passive checkpoint waits for nobody: readers and the writer go on, and what they still
-//! need stays in the WAL for the next pass. The WAL is emptied (`TRUNCATE`) only when a
-//! passive pass has just copied all of it, and with no busy timeout: `TRUNCATE` holds the
+//! need stays in the WAL for the next pass. The WAL is emptied (`TRUNCATE`) only after a
+//! second without commits, when a passive pass has just copied all of it, and with no busy
+//! timeout: `TRUNCATE` holds the
 //! write lock while it waits for readers, and a reader that holds an old snapshot (a backup,
 //! a report) must never stall the writes behind it. When it is turned away it is simply
 //! tried again at the next pass.
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, SyncSender, TrySendError};
-use std::time::{Duration, Instant};
-
-use super::read_path::JOURNAL_SIZE_LIMIT;
+use std::time::Duration;
 
 /// The least time between two passes: commits that land meanwhile share the next one.
 const PAUSE: Duration = Duration::from_millis(5);
 /// After this long without a commit, a pass runs anyway and empties the WAL if it can.
 const IDLE: Duration = Duration::from_secs(1);
-/// While commits keep coming, the WAL is emptied at most this often (a reset by the writer
-/// keeps it within `journal_size_limit` meanwhile).
-const TRUNCATE_EVERY: Duration = Duration::from_secs(10);
 
 /// The handle the writer nudges after each commit. Dropping it (the writer's thread ends)
 /// stops the thread after its current pass.
@@ -43,13 +41,7 @@ pub struct WalCheckpointer {
 impl WalCheckpointer {
     /// Starts the checkpointing thread on the SQLite file `file`.
     pub fn start(file: &Path) -> std::io::Result<Self> {
-        let connection = Connection::open(file)
-            .and_then(|connection| {
-                // Never wait for a lock: see the module's documentation.
-                connection.busy_timeout(Duration::ZERO)?;
-                Ok(connection)
-            })
-            .map_err(std::io::Error::other)?;
+        let connection = open(file).map_err(std::io::Error::other)?;
         // One nudge pending is enough: the pass that takes it copies everything committed.
         let (nudges, nudged) = mpsc::sync_channel(1);
         let wal = wal_file(file);
@@ -70,6 +62,13 @@ impl WalCheckpointer {
     }
 }
 
+/// The checkpointer's connection: it never waits for a lock (see the module's documentation).
+fn open(file: &Path) -> rusqlite::Result<Connection> {
+    let connection = Connection::open(file)?;
+    connection.busy_timeout(Duration::ZERO)?;
+    Ok(connection)
+}
+
 /// The WAL file beside the database file `file`.
 fn wal_file(file: &Path) -> PathBuf {
     let mut name = file.as_os_str().to_owned();
@@ -78,7 +77,6 @@ fn wal_file(file: &Path) -> PathBuf {
 }
 
 fn run(connection: &Connection, wal: &Path, nudged: &Receiver<()>) {
-    let mut last_truncate = Instant::now();
     loop {
         let idle = match nudged.recv_timeout(IDLE) {
             Ok(()) => false,
@@ -87,11 +85,10 @@ fn run(connection: &Connection, wal: &Path, nudged: &Receiver<()>) {
         };
         let copied_all = passive(connection);
         let wal_len = std::fs::metadata(wal).map_or(0, |meta| meta.len());
-        let due = idle
-            || last_truncate.elapsed() >= TRUNCATE_EVERY
-            || wal_len as i64 > JOURNAL_SIZE_LIMIT;
-        if copied_all && wal_len > 0 && due && truncate(connection) {
-            last_truncate = Instant::now();
+        // Only when idle: under load the writer's own reset keeps the file within
+        // `journal_size_limit`, and a TRUNCATE holds the write lock while it cuts the file.
+        if idle && copied_all && wal_len > 0 {
+            truncate(connection);
         }
         if !idle {
             std::thread::sleep(PAUSE);
@@ -191,8 +188,7 @@ mod tests {
                 "CREATE TABLE t (v BLOB NOT NULL); INSERT INTO t VALUES (zeroblob(4000));",
             )
             .unwrap();
-        let checkpointer = Connection::open(&file).unwrap();
-        checkpointer.busy_timeout(Duration::ZERO).unwrap();
+        let checkpointer = open(&file).unwrap();
         // A reader in the middle of a transaction on the WAL as it is now.
         let reader = Connection::open(&file).unwrap();
         reader.execute_batch("BEGIN").unwrap();

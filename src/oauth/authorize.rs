@@ -46,13 +46,18 @@ enum Refusal {
         error: OAuthError,
         state: Option<String>,
     },
+    /// The database cannot answer now (a fault of the environment): 503 with `Retry-After`.
+    Busy(u64),
     /// The server failed (logged where it happened).
     Fault,
 }
 
 impl From<ConsoleError> for Refusal {
-    fn from(_: ConsoleError) -> Self {
-        Self::Fault
+    fn from(error: ConsoleError) -> Self {
+        match error {
+            ConsoleError::Busy { retry_after } => Self::Busy(retry_after),
+            _ => Self::Fault,
+        }
     }
 }
 
@@ -122,7 +127,7 @@ pub async fn decide(State(state): State<ServerState>, headers: HeaderMap, body: 
                     &redirect_uri,
                     &[("code", &code), ("state", &request.state)],
                 ),
-                Err(_) => refused(&state, Refusal::Fault),
+                Err(error) => refused(&state, error.into()),
             }
         }
         Some("deny") => back_to_app(
@@ -155,7 +160,7 @@ async fn prepare(
     match session::current_for(state, headers).await {
         Ok(caller) => Ok((params, request, caller)),
         Err(ConsoleError::SignedOut) => Err(to_sign_in(state, &back(&params))),
-        Err(_) => Err(refused(state, Refusal::Fault)),
+        Err(error) => Err(refused(state, error.into())),
     }
 }
 
@@ -258,6 +263,17 @@ fn refused(state: &ServerState, refusal: Refusal) -> Response {
                 pairs.push(("state", request_state));
             }
             back_to_app(state, &redirect_uri, &pairs)
+        }
+        Refusal::Busy(retry_after) => {
+            let mut response = error_page(
+                state,
+                StatusCode::SERVICE_UNAVAILABLE,
+                &ConsoleError::Busy { retry_after }.to_string(),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            response
         }
         Refusal::Fault => error_page(
             state,

@@ -176,7 +176,7 @@ async fn claim_and_issue(
 ) -> Result<Exchange, ConsoleError> {
     // From here the code is spent: the answer carries the result, never a 503 that would
     // make the App's retry look like a replay.
-    crate::infra::deadline::spending();
+    crate::infra::deadline::spending()?;
     let found = found.clone();
     let config = state.config.clone();
     let meta = meta.clone();

@@ -7,8 +7,8 @@
 //! index (migration 7), in a transaction of its own that holds the write lock briefly, with a
 //! pause between batches so that requests get it in between. On PostgreSQL each batch first
 //! takes a transaction-level advisory lock with `pg_try_advisory_xact_lock`: when another
-//! instance holds it, that instance is doing this round and this one skips it, so instances
-//! never delete the same rows at once.
+//! instance holds it, this one stops its round there, so instances take turns batch by
+//! batch and never delete rows at the same moment.
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityName, Iden, IdenStatic,
@@ -43,10 +43,10 @@ pub fn start(state: &ServerState) {
             match purge(&db, at).await {
                 Ok(0) => {}
                 Ok(purged) => tracing::debug!(purged, "dead grants purged"),
-                Err(error) => tracing::debug!(%error, "purging dead grants"),
+                Err(error) => tracing::warn!(%error, "purging dead grants"),
             }
             if let Err(error) = purge_sessions(&db, at - session_ttl).await {
-                tracing::debug!(%error, "purging idle sessions");
+                tracing::warn!(%error, "purging idle sessions");
             }
         }
     });

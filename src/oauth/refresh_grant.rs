@@ -58,7 +58,7 @@ pub async fn exchange(
         let (grant, config, digest) = (grant.clone(), state.config.clone(), digest.clone());
         // From here the refresh token is spent: the answer carries the result, never a 503
         // that would make the App's retry look like a replay.
-        crate::infra::deadline::spending();
+        crate::infra::deadline::spending()?;
         crate::infra::db::write_transaction::<_, ConsoleError, _>(&state.db, move |txn| {
             Box::pin(async move { grants::rotate(txn, &config, &grant, &digest).await })
         })

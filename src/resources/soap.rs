@@ -15,6 +15,7 @@ use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
 use crate::domain::ApiKind;
+use crate::error::ConsoleError;
 use crate::infra::{ServerState, utc_rfc3339};
 use crate::oauth::grants::{self, TokenHolder, TokenRefusal};
 
@@ -39,6 +40,8 @@ pub struct SoapFault {
     pub code: &'static str,
     /// What went wrong, in words.
     pub message: String,
+    /// Seconds to wait before trying again, when the server is busy (HTTP 503, not 500).
+    pub retry_after: Option<u64>,
 }
 
 impl SoapFault {
@@ -46,6 +49,7 @@ impl SoapFault {
         Self {
             code: "Client",
             message: message.into(),
+            retry_after: None,
         }
     }
 }
@@ -86,9 +90,15 @@ async fn answer(state: &ServerState, body: &[u8]) -> Result<String, SoapFault> {
     match grants::check_access_token(state, token, ApiKind::SystemApi).await {
         Ok(holder) => Ok(account_details(&request, &holder)),
         Err(TokenRefusal::Denied(why)) => Err(SoapFault::client(why)),
+        Err(TokenRefusal::Fault(ConsoleError::Busy { retry_after })) => Err(SoapFault {
+            code: "Server",
+            message: ConsoleError::Busy { retry_after }.to_string(),
+            retry_after: Some(retry_after),
+        }),
         Err(TokenRefusal::Fault(_)) => Err(SoapFault {
             code: "Server",
             message: "Internal error. Please try again later.".into(),
+            retry_after: None,
         }),
     }
 }
@@ -204,7 +214,16 @@ fn fault_response(fault: &SoapFault) -> Response {
         fault.code,
         escape(fault.message.as_str())
     ));
-    xml_response(StatusCode::INTERNAL_SERVER_ERROR, xml)
+    match fault.retry_after {
+        Some(retry_after) => {
+            let mut response = xml_response(StatusCode::SERVICE_UNAVAILABLE, xml);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            response
+        }
+        None => xml_response(StatusCode::INTERNAL_SERVER_ERROR, xml),
+    }
 }
 
 fn xml_response(status: StatusCode, xml: String) -> Response {

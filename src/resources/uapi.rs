@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::domain::{AccountLevel, ApiKind};
+use crate::error::ConsoleError;
 use crate::infra::{ServerState, utc_rfc3339};
 use crate::oauth::OAuthErrorCode;
 use crate::oauth::grants::{self, TokenRefusal};
@@ -75,6 +76,12 @@ pub async fn me(
         Err(TokenRefusal::Denied(why)) => {
             denied(why, "Bearer realm=\"appward\", error=\"invalid_token\"")
         }
+        Err(TokenRefusal::Fault(ConsoleError::Busy { retry_after })) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, HeaderValue::from(retry_after))],
+            Json(json!({"error": {"code": OAuthErrorCode::TemporarilyUnavailable.as_str(), "message": ConsoleError::Busy { retry_after }.to_string()}})),
+        )
+            .into_response(),
         Err(TokenRefusal::Fault(_)) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             Json(json!({"error": {"code": OAuthErrorCode::ServerError.as_str(), "message": "Internal error. Please try again later."}})),

@@ -4,29 +4,30 @@
 //! text elsewhere), never left hanging.
 //!
 //! The handler runs in a task of its own, so that answering at the deadline never drops it in
-//! the middle of a transaction: it finishes (each of its waits is bounded by the busy
-//! timeout), and its result is discarded. A request that has begun to spend a one-time
-//! credential ([`crate::infra::deadline::spending`]) is waited for instead.
+//! the middle of a transaction: it finishes (each of its waits ends at the deadline or is
+//! bounded by the busy timeout), and its result is discarded. A request that has begun to
+//! spend a one-time credential is waited for instead ([`crate::infra::deadline`]).
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::ConsoleError;
-use crate::infra::{ServerState, deadline, faults};
+use crate::infra::deadline::{self, Deadline};
+use crate::infra::{ServerState, faults};
 use crate::oauth::OAuthError;
 
 /// The middleware: runs the request under its deadline.
 pub async fn bound(State(state): State<ServerState>, request: Request, next: Next) -> Response {
     let caller = Caller::of(request.uri().path());
-    let spending = Arc::new(AtomicBool::new(false));
-    let mut handler = tokio::spawn(deadline::scope(Arc::clone(&spending), next.run(request)));
-    let answered = match tokio::time::timeout(state.config.request_deadline, &mut handler).await {
+    let deadline = Deadline::after(state.config.request_deadline);
+    let at = tokio::time::Instant::from_std(deadline.at());
+    let mut handler = tokio::spawn(deadline::scope(Arc::clone(&deadline), next.run(request)));
+    let answered = match tokio::time::timeout_at(at, &mut handler).await {
         Ok(answered) => answered,
-        Err(_) if spending.load(Ordering::Acquire) => handler.await,
-        Err(_) => return caller.busy(),
+        Err(_) if deadline.answer_busy() => return caller.busy(),
+        Err(_) => handler.await,
     };
     answered.unwrap_or_else(|error| {
         tracing::error!(%error, "a request handler panicked");
@@ -56,29 +57,32 @@ impl Caller {
         }
     }
 
+    /// The 503 of a request past its deadline. Not a database fault by itself (a slow
+    /// machine is enough): counted in an open incident, never logged one by one.
     fn busy(self) -> Response {
-        let busy = faults::busy("a request reached its deadline");
+        faults::touched(1);
+        let busy = ConsoleError::Busy {
+            retry_after: faults::RETRY_AFTER,
+        };
+        let retry_after = (header::RETRY_AFTER, HeaderValue::from(faults::RETRY_AFTER));
         match self {
             Self::App => OAuthError::from(busy).into_response(),
-            Self::Console => {
-                let mut response = (
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    [(header::CONTENT_TYPE, "application/json")],
-                    serde_json::to_string(&busy).unwrap_or_default(),
-                )
-                    .into_response();
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from(faults::RETRY_AFTER));
-                response
-            }
+            Self::Console => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [
+                    retry_after,
+                    (
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("application/json"),
+                    ),
+                ],
+                serde_json::to_string(&busy).unwrap_or_default(),
+            )
+                .into_response(),
             Self::Browser => (
                 StatusCode::SERVICE_UNAVAILABLE,
-                [(header::RETRY_AFTER, HeaderValue::from(faults::RETRY_AFTER))],
-                ConsoleError::Busy {
-                    retry_after: faults::RETRY_AFTER,
-                }
-                .to_string(),
+                [retry_after],
+                busy.to_string(),
             )
                 .into_response(),
         }

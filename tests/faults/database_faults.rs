@@ -54,6 +54,7 @@ async fn a_reader_holding_one_snapshot_stalls_no_token_request() {
     .await
     .unwrap();
     let reader_ended = Instant::now();
+    let ended_at = reader_ended - load.started;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let answers = load.stop().await;
     let counts = statuses(&answers);
@@ -63,11 +64,28 @@ async fn a_reader_holding_one_snapshot_stalls_no_token_request() {
         "every token request answered 200: {counts:?}"
     );
     assert!(answers.len() > 100, "the load ran: {counts:?}");
-    let slowest = slowest(&answers);
+    // While the reader holds its snapshot, nothing waits for it.
+    let (during, after): (Vec<_>, Vec<_>) = answers
+        .iter()
+        .cloned()
+        .partition(|answer| answer.sent + answer.took < ended_at);
+    let (slowest_during, slowest_after) = (slowest(&during), slowest(&after));
+    println!(
+        "{} token requests while the reader held its snapshot, the slowest {slowest_during:?}; \
+         {} after, the slowest {slowest_after:?} (the backlog of the WAL copied meanwhile)",
+        during.len(),
+        after.len()
+    );
     assert!(
-        slowest < DEADLINE / 4,
-        "a token request waited {slowest:?} behind a reader ({} requests)",
-        answers.len()
+        slowest_during < DEADLINE / 10,
+        "a token request waited {slowest_during:?} behind a reader"
+    );
+    // Once it lets go, the backlog is copied into the database file and synced while the
+    // writer goes on; the writer's own sync of the restarted WAL may queue behind it a
+    // moment, never near the deadline.
+    assert!(
+        slowest_after < DEADLINE / 2,
+        "a token request waited {slowest_after:?} after the reader ended"
     );
     // Idle again: the WAL is emptied within 10 s of the reader's end.
     while wal_len(&database) > 0 {
@@ -254,7 +272,11 @@ async fn a_full_disk_answers_503_logs_once_and_recovers_by_itself() {
     let disk = SmallDisk::mount("32m");
     let url = format!("sqlite://{}/appward.db?mode=rwc", disk.path().display());
     let (server, app) = server_with_trusted_app(&[("DATABASE_URL", &url)]).await;
-    let load = Load::start(&server, &app, 16);
+    let token = crate::common::oauth::access_token(server.client_credentials(&app).await).await;
+    let load = Load::start(&server, &app, 12);
+    // API calls too: their tokens are read, not written (the last-use bookkeeping is best
+    // effort), so they go on while the disk is full.
+    let checks = Load::me(&server, &token, 4);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let filler = disk.fill();
     let filled = load.started.elapsed();
@@ -263,6 +285,12 @@ async fn a_full_disk_answers_503_logs_once_and_recovers_by_itself() {
     let freed = load.started.elapsed();
     tokio::time::sleep(Duration::from_secs(4)).await;
     let answers = load.stop().await;
+    let checked = statuses(&checks.stop().await);
+    assert_eq!(
+        checked.keys().copied().collect::<Vec<_>>(),
+        [Some(200)],
+        "/uapi/v1/me answers while the disk is full: {checked:?}"
+    );
     let counts = statuses(&answers);
     assert!(
         counts
@@ -311,4 +339,26 @@ async fn a_full_disk_answers_503_logs_once_and_recovers_by_itself() {
         !log.contains("ERROR"),
         "no error logged for a fault of the environment:\n{log}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_refresh_refused_by_a_held_write_lock_leaves_its_refresh_token_unspent() {
+    let server = TestServer::spawn_process_with(&short_waits()).await;
+    let (client, alice) = server.app_and_user(&[]).await;
+    let tokens = server.user_tokens(&alice, &client).await;
+    let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
+    let database = server.data_dir().join("appward.db");
+    let other = rusqlite::Connection::open(&database).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let refused = server.refresh(&client, &refresh).await;
+    assert_eq!(
+        refused.status(),
+        503,
+        "the lock makes the rotation wait, then give up"
+    );
+    assert!(refused.headers().contains_key("retry-after"));
+    other.execute_batch("COMMIT").unwrap();
+    // The App retries with the same refresh token: not a replay, since nothing was spent.
+    let again = server.refresh(&client, &refresh).await;
+    assert_eq!(again.status(), 200, "{}", again.text().await.unwrap());
 }

@@ -35,19 +35,39 @@ pub struct Load {
 impl Load {
     /// Starts `clients` clients asking for client-credentials tokens of `app`.
     pub fn start(server: &TestServer, app: &OAuthApp, clients: usize) -> Self {
-        let stop = Arc::new(AtomicBool::new(false));
-        let started = Instant::now();
+        let url = format!("{}/oauth/token", server.url);
         let body = format!(
             "grant_type=client_credentials&client_id={}&client_secret={}",
             app.key, app.secret
         );
+        Self::with(clients, move |http| {
+            http.post(&url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(body.clone())
+        })
+    }
+
+    /// Starts `clients` clients calling `/uapi/v1/me` with `token`.
+    pub fn me(server: &TestServer, token: &str, clients: usize) -> Self {
+        let url = format!("{}/uapi/v1/me", server.url);
+        let authorization = format!("Bearer {token}");
+        Self::with(clients, move |http| {
+            http.get(&url)
+                .header("authorization", authorization.clone())
+        })
+    }
+
+    /// Starts `clients` clients sending the request `request` makes, again and again.
+    fn with(
+        clients: usize,
+        request: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder + Send + Sync + 'static,
+    ) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let started = Instant::now();
+        let request = Arc::new(request);
         let mut tasks = JoinSet::new();
         for _ in 0..clients {
-            let (url, body, stop) = (
-                format!("{}/oauth/token", server.url),
-                body.clone(),
-                Arc::clone(&stop),
-            );
+            let (request, stop) = (Arc::clone(&request), Arc::clone(&stop));
             tasks.spawn(async move {
                 let http = reqwest::Client::builder()
                     .timeout(NO_ANSWER)
@@ -60,13 +80,7 @@ impl Load {
                         break;
                     }
                     let sent = Instant::now();
-                    let response = http
-                        .post(&url)
-                        .header("content-type", "application/x-www-form-urlencoded")
-                        .body(body.clone())
-                        .send()
-                        .await;
-                    let (status, retry_after) = match response {
+                    let (status, retry_after) = match request(&http).send().await {
                         Ok(response) => {
                             let retry_after = response.headers().contains_key("retry-after");
                             let status = response.status().as_u16();

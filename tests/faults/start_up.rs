@@ -10,9 +10,8 @@ const LAST_MIGRATION: &str = "m20261207_000007_fault_tolerance";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_start_killed_in_the_middle_of_a_migration_starts_again() {
-    // A database at the migration before the last, with an App in it: a server was
-    // started, then killed while it applied the last migration (its changes made, not yet
-    // committed: the test's pause).
+    // A new database: a server was started, then killed while it applied the last
+    // migration (its changes made, not yet committed: the test's pause).
     let (dir, mut env) = common::test_env(&short_waits()).await;
     env.insert(
         migration::PAUSE_AFTER_MIGRATION.into(),
@@ -55,7 +54,7 @@ async fn a_start_with_another_key_beside_a_database_with_apps_is_refused() {
     let key_file = dir.path().join("secret.key");
     let mut server = TestServer::spawn_process_in(dir, env.clone()).await;
     let admin = server.admin().await;
-    server
+    let app = server
         .oauth_app(&admin, "unified", &[("trusted", "on")])
         .await;
     server.kill();
@@ -86,6 +85,7 @@ async fn a_start_with_another_key_beside_a_database_with_apps_is_refused() {
         .await
         .unwrap();
     assert_eq!(health.status(), 200);
+    assert_eq!(server.client_credentials(&app).await.status(), 200);
 }
 
 /// Starts the server binary with `env` and waits for it to exit; what it logged.

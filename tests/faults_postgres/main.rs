@@ -40,7 +40,10 @@ async fn a_postgresql_restart_under_load_is_answered_within_the_deadline() {
     let app = server
         .oauth_app(&admin, "unified", &[("trusted", "on")])
         .await;
-    let load = Load::start(&server, &app, 16);
+    let token = common::oauth::access_token(server.client_credentials(&app).await).await;
+    let load = Load::start(&server, &app, 12);
+    // Token checks too: an API call meets the restart as a 503, like a token request.
+    let checks = Load::me(&server, &token, 4);
     tokio::time::sleep(Duration::from_secs(1)).await;
     let restarted = tokio::task::spawn_blocking(move || {
         let status = std::process::Command::new("sh")
@@ -55,6 +58,15 @@ async fn a_postgresql_restart_under_load_is_answered_within_the_deadline() {
     let restarted_at = restarted - load.started;
     tokio::time::sleep(Duration::from_secs(3)).await;
     let answers = load.stop().await;
+    let checked = checks.stop().await;
+    let check_counts = statuses(&checked);
+    assert!(
+        check_counts
+            .keys()
+            .all(|status| matches!(status, Some(200) | Some(503))),
+        "/uapi/v1/me: 200 or 503 only: {check_counts:?}"
+    );
+    assert!(slowest(&checked) <= DEADLINE + MARGIN, "{check_counts:?}");
     let counts = statuses(&answers);
     assert!(
         counts
