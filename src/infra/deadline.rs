@@ -30,6 +30,8 @@ const SPENDING: u8 = 2;
 pub struct Deadline {
     at: Instant,
     state: AtomicU8,
+    /// Woken when the request is answered without its handler (503, or its client gone).
+    given_up: tokio::sync::Notify,
 }
 
 impl Deadline {
@@ -38,6 +40,7 @@ impl Deadline {
         Arc::new(Self {
             at: Instant::now() + after,
             state: AtomicU8::new(RUNNING),
+            given_up: tokio::sync::Notify::new(),
         })
     }
 
@@ -53,9 +56,18 @@ impl Deadline {
             .state
             .compare_exchange(RUNNING, ANSWERED, Ordering::AcqRel, Ordering::Acquire)
         {
-            Ok(_) => true,
+            Ok(_) => {
+                self.given_up.notify_waiters();
+                true
+            }
             Err(state) => state == ANSWERED,
         }
+    }
+
+    /// The client went away before the answer: unless the request is spending (then it
+    /// finishes), nothing more is done for it.
+    pub fn abandon(&self) {
+        self.answer_busy();
     }
 }
 
@@ -84,6 +96,22 @@ pub fn spending() -> Result<(), ConsoleError> {
             retry_after: faults::RETRY_AFTER,
         }),
         Ok(true) | Err(_) => Ok(()),
+    }
+}
+
+/// Resolves when the current request has been answered without its handler (a 503 at the
+/// deadline, or its client gone): a wait for something only this request needs can stop.
+/// Never resolves outside a deadline's scope.
+pub async fn given_up() {
+    let Ok(deadline) = DEADLINE.try_with(Arc::clone) else {
+        return std::future::pending().await;
+    };
+    loop {
+        let woken = deadline.given_up.notified();
+        if deadline.state.load(Ordering::Acquire) == ANSWERED {
+            return;
+        }
+        woken.await;
     }
 }
 
@@ -116,5 +144,18 @@ mod tests {
             .await
             .unwrap();
         assert!(spending().is_ok(), "outside a deadline nothing is refused");
+    }
+
+    #[tokio::test]
+    async fn a_request_whose_client_went_away_is_given_up() {
+        let deadline = Deadline::after(Duration::from_secs(60));
+        let waiting = tokio::spawn(scope(Arc::clone(&deadline), given_up()));
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished());
+        deadline.abandon();
+        tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("the wait ends when the request is given up")
+            .unwrap();
     }
 }

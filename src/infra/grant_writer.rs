@@ -145,10 +145,17 @@ impl GrantWriter {
         &self,
         answered: oneshot::Receiver<Result<T, ConsoleError>>,
     ) -> Result<T, ConsoleError> {
-        // Until the request's deadline, so that a request answered 503 leaves its job
-        // abandoned (and skipped) at that moment.
+        // Until the request's deadline, or until it is answered without this handler (a
+        // 503, its client gone): the receiver is then dropped, and the job skipped if its
+        // batch has not been taken yet.
         let wait = super::deadline::remaining().unwrap_or(self.deadline);
-        match tokio::time::timeout(wait, answered).await {
+        let answered = tokio::select! {
+            answered = tokio::time::timeout(wait, answered) => answered,
+            () = super::deadline::given_up() => {
+                return Err(ConsoleError::Busy { retry_after: faults::RETRY_AFTER });
+            }
+        };
+        match answered {
             Ok(Ok(result)) => result,
             Ok(Err(_)) if self.queue.is_closed() => exit_stopped(),
             Ok(Err(_)) => {

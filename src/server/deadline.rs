@@ -3,8 +3,8 @@
 //! the OAuth endpoints and the APIs, the console's own refusal for server functions, plain
 //! text elsewhere), never left hanging.
 //!
-//! The handler runs in a task of its own, so that answering at the deadline never drops it in
-//! the middle of a transaction: it finishes (each of its waits ends at the deadline or is
+//! A handler that may write runs in a task of its own, so that answering at the deadline
+//! never drops it in the middle of a transaction: it finishes (each of its waits ends at the deadline or is
 //! bounded by the busy timeout), and its result is discarded. A request that has begun to
 //! spend a one-time credential is waited for instead ([`crate::infra::deadline`]).
 use axum::extract::{Request, State};
@@ -20,9 +20,19 @@ use crate::oauth::OAuthError;
 
 /// The middleware: runs the request under its deadline.
 pub async fn bound(State(state): State<ServerState>, request: Request, next: Next) -> Response {
-    let caller = Caller::of(request.uri().path());
+    let path = request.uri().path();
+    let caller = Caller::of(path);
+    if reads_only(path) {
+        // Nothing to leave half done: the request is simply dropped at the deadline, which
+        // costs the API calls that an App makes most no task of their own.
+        return tokio::time::timeout(state.config.request_deadline, next.run(request))
+            .await
+            .unwrap_or_else(|_| caller.busy());
+    }
     let deadline = Deadline::after(state.config.request_deadline);
     let at = tokio::time::Instant::from_std(deadline.at());
+    // Should the client go away (this future dropped), the handler is told to give up.
+    let _client_gone = GiveUpOnDrop(Arc::clone(&deadline));
     let mut handler = tokio::spawn(deadline::scope(Arc::clone(&deadline), next.run(request)));
     let answered = match tokio::time::timeout_at(at, &mut handler).await {
         Ok(answered) => answered,
@@ -33,6 +43,21 @@ pub async fn bound(State(state): State<ServerState>, request: Request, next: Nex
         tracing::error!(%error, "a request handler panicked");
         StatusCode::INTERNAL_SERVER_ERROR.into_response()
     })
+}
+
+/// The routes that only read (their last-use bookkeeping is queued without waiting): token
+/// checks at the APIs, and introspection.
+fn reads_only(path: &str) -> bool {
+    path.starts_with("/uapi/") || path.starts_with("/soap2") || path == "/oauth/introspect"
+}
+
+/// Gives the request up when dropped before its answer was taken (the client went away).
+struct GiveUpOnDrop(Arc<Deadline>);
+
+impl Drop for GiveUpOnDrop {
+    fn drop(&mut self) {
+        self.0.abandon();
+    }
 }
 
 /// Who is asking, by the path: how a 503 must be written for them to read it.
@@ -100,5 +125,7 @@ mod tests {
         assert_eq!(Caller::of("/soap2/agent"), Caller::App);
         assert_eq!(Caller::of("/api/create_app"), Caller::Console);
         assert_eq!(Caller::of("/apps"), Caller::Browser);
+        assert!(reads_only("/uapi/v1/me") && reads_only("/oauth/introspect"));
+        assert!(!reads_only("/oauth/token") && !reads_only("/api/create_app"));
     }
 }

@@ -5,9 +5,6 @@ use std::time::{Duration, Instant};
 use crate::common::TestServer;
 use crate::load::{self, DEADLINE, Load, short_waits, slowest, statuses, wal_len};
 
-/// How much later than the deadline an answer may come (scheduling, the debug build).
-const MARGIN: Duration = Duration::from_millis(500);
-
 async fn server_with_trusted_app(
     vars: &[(&str, &str)],
 ) -> (TestServer, crate::common::oauth::OAuthApp) {
@@ -126,28 +123,10 @@ async fn a_write_lock_held_elsewhere_is_answered_within_the_deadline() {
     let released_at = released - load.started;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let answers = load.stop().await;
-    let counts = statuses(&answers);
-    assert!(
-        counts
-            .keys()
-            .all(|status| matches!(status, Some(200) | Some(503))),
-        "every request answered 200 or 503, none unanswered, no 500: {counts:?}"
-    );
+    let counts = load::assert_answered_in_time(&answers, "token requests");
     assert!(
         counts.contains_key(&Some(503)),
         "the lock was felt: {counts:?}"
-    );
-    assert!(
-        answers
-            .iter()
-            .filter(|answer| answer.status == Some(503))
-            .all(|answer| answer.retry_after),
-        "every 503 says when to retry"
-    );
-    let slowest = slowest(&answers);
-    assert!(
-        slowest <= DEADLINE + MARGIN,
-        "an answer took {slowest:?}, past the deadline of {DEADLINE:?}"
     );
     assert!(
         health_while_locked.contains(&503),
@@ -161,11 +140,7 @@ async fn a_write_lock_held_elsewhere_is_answered_within_the_deadline() {
         "/healthz said 200 while the lock was held: {health_while_locked:?}"
     );
     // Tokens again within 1 s of the release.
-    let again = answers
-        .iter()
-        .find(|answer| answer.sent >= released_at && answer.status == Some(200))
-        .expect("a token after the release");
-    let after = again.sent + again.took - released_at;
+    let after = load::first_success_after(&answers, released_at);
     assert!(
         after <= Duration::from_secs(1),
         "the first token came {after:?} after the release"
@@ -291,13 +266,7 @@ async fn a_full_disk_answers_503_logs_once_and_recovers_by_itself() {
         [Some(200)],
         "/uapi/v1/me answers while the disk is full: {checked:?}"
     );
-    let counts = statuses(&answers);
-    assert!(
-        counts
-            .keys()
-            .all(|status| matches!(status, Some(200) | Some(503))),
-        "200 or 503 only, never a 500 nor no answer: {counts:?}"
-    );
+    let counts = load::assert_answered_in_time(&answers, "token requests");
     let full: Vec<_> = answers
         .iter()
         .filter(|answer| answer.sent > filled + Duration::from_millis(500) && answer.sent < freed)
@@ -305,12 +274,6 @@ async fn a_full_disk_answers_503_logs_once_and_recovers_by_itself() {
     assert!(
         full.iter().any(|answer| answer.status == Some(503)),
         "a full disk was felt: {counts:?}"
-    );
-    assert!(
-        answers
-            .iter()
-            .filter(|answer| answer.status == Some(503))
-            .all(|answer| answer.retry_after)
     );
     let recovered = answers
         .iter()

@@ -140,6 +140,47 @@ pub fn statuses(answers: &[Answer]) -> std::collections::BTreeMap<Option<u16>, u
     counts
 }
 
+/// How much later than the deadline an answer may come (scheduling, the debug build).
+pub const MARGIN: Duration = Duration::from_millis(500);
+
+/// Asserts what a fault must leave of `answers` (`what` names them): each is 200, or 503
+/// with `Retry-After`; none is a 500 or missing; none came later than the deadline and its
+/// margin. Their counts.
+pub fn assert_answered_in_time(
+    answers: &[Answer],
+    what: &str,
+) -> std::collections::BTreeMap<Option<u16>, usize> {
+    let counts = statuses(answers);
+    assert!(
+        counts
+            .keys()
+            .all(|status| matches!(status, Some(200) | Some(503))),
+        "{what}: 200 or 503 only, never a 500 nor no answer: {counts:?}"
+    );
+    assert!(
+        answers
+            .iter()
+            .filter(|answer| answer.status == Some(503))
+            .all(|answer| answer.retry_after),
+        "{what}: every 503 says when to retry"
+    );
+    let slowest = slowest(answers);
+    assert!(
+        slowest <= DEADLINE + MARGIN,
+        "{what}: an answer took {slowest:?}, past the deadline of {DEADLINE:?}: {counts:?}"
+    );
+    counts
+}
+
+/// How long after `at` (from the start of the load) the first 200 sent since came back.
+pub fn first_success_after(answers: &[Answer], at: Duration) -> Duration {
+    let again = answers
+        .iter()
+        .find(|answer| answer.sent >= at && answer.status == Some(200))
+        .expect("a 200 after the fault");
+    (again.sent + again.took).saturating_sub(at)
+}
+
 /// The server's deadline in these tests (short, so that they run short).
 pub const DEADLINE: Duration = Duration::from_secs(1);
 
