@@ -181,7 +181,10 @@ fn watch_incidents(queue: mpsc::WeakSender<Job>) {
             };
             if faults::is_open() {
                 let (answer, answered) = oneshot::channel();
-                if queue.try_send(Job::Probe(super::now(), answer)).is_ok() {
+                if queue
+                    .try_send(Job::Probe(super::clock::now(), answer))
+                    .is_ok()
+                {
                     let _ = tokio::time::timeout(Duration::from_secs(5), answered).await;
                 }
             }

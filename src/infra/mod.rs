@@ -3,6 +3,7 @@
 //! Nothing here knows a feature; the features and the composition root (`crate::server`)
 //! use it.
 pub mod bundle_names;
+mod clock;
 pub mod config;
 pub mod config_error;
 pub mod crypto;
@@ -20,6 +21,7 @@ pub mod secret_box;
 mod state;
 mod wal_checkpointer;
 
+pub use clock::now;
 pub use config::Config;
 pub use request_meta::RequestMeta;
 pub use state::{ServerState, state};
@@ -45,14 +47,6 @@ impl From<sea_orm::TransactionError<ConsoleError>> for ConsoleError {
             sea_orm::TransactionError::Transaction(error) => error,
         }
     }
-}
-
-/// The current time in whole seconds since the Unix epoch: how every time is stored.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 /// A stored time (Unix seconds) as RFC 3339 UTC, `2026-11-22T10:00:00Z`: how times travel
