@@ -1,6 +1,6 @@
 // When the database cannot be written (another process holds its write lock, as a stuck
-// maintenance script would), a person's click is answered within the deadline: the status
-// region says the server is busy and when to try again, the switch goes back, and once the
+// maintenance script would), a person's click is answered within the deadline: an alert
+// says the server is busy and when to try again, the switch goes back, and once the
 // lock is gone the same click works. The lock is real: a Python process holds BEGIN
 // IMMEDIATE on the test server's SQLite file.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
@@ -39,7 +39,10 @@ test("a click while the database is locked says the server is busy, and works on
   await page.goto("/apps?tab=management&api=unified");
   await hydrated(page);
   await page.getByLabel("Filter").fill(app.name);
+  await expect(page).toHaveURL(/filter=/);
   await expect(page.getByRole("row")).toHaveCount(2);
+  // The filter may have loaded a new page: the click below must reach the hydrated switch.
+  await hydrated(page);
   const status = page.getByRole("switch", { name: `${app.name} enabled` });
   await expect(status).toHaveAttribute("aria-checked", "true");
 
@@ -48,8 +51,8 @@ test("a click while the database is locked says the server is busy, and works on
     consoleWatch.expectError(/status of 503/);
     const asked = Date.now();
     await status.click();
-    const notice = page.getByRole("status");
-    await expect(notice).toHaveText("The server is busy. Try again in 1 second.");
+    const notice = page.getByRole("alert");
+    await expect(notice).toContainText("The server is busy. Try again in 1 second.");
     // Within the server's deadline (5 s by default), not when the lock happens to go.
     expect(Date.now() - asked).toBeLessThan(6_000);
     await expect(status).toHaveAttribute("aria-checked", "true");
