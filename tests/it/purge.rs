@@ -168,3 +168,45 @@ async fn the_purge_removes_what_expired_and_nothing_else() {
     assert_eq!(retired, ["retired, live"]);
     assert_eq!(test.me(&token).await.status(), 200);
 }
+
+#[tokio::test]
+async fn sessions_idle_past_their_lifetime_are_purged_and_live_ones_kept() {
+    use appward::infra::entities::session;
+    use appward::oauth::housekeeping::purge_sessions;
+    let test = TestServer::spawn().await;
+    let now = appward::infra::now();
+    let live = test.admin().await;
+    let admin_id = account::Entity::find()
+        .filter(account::Column::Login.eq("admin"))
+        .one(&test.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    // More than one batch of sessions idle for a day, as browsers that never came back leave.
+    let idle = PURGE_BATCH as usize + 5;
+    for n in 0..idle {
+        session::ActiveModel {
+            id_hash: Set(format!("idle session {n}")),
+            account_id: Set(admin_id),
+            created_at: Set(now - 86_400),
+            last_seen_at: Set(now - 86_400),
+        }
+        .insert(&test.db)
+        .await
+        .unwrap();
+    }
+    let purged = purge_sessions(&test.db, now - 8 * 3600).await.unwrap();
+    assert_eq!(purged, idle as u64);
+    assert_eq!(
+        test.count::<session::Entity>().await,
+        1,
+        "the live session stays"
+    );
+    let still = test.call(&live, "current_account", &[]).await;
+    assert_eq!(
+        still.status(),
+        200,
+        "the live session still signs its browser in"
+    );
+}
