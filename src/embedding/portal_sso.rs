@@ -1,7 +1,8 @@
 //! `GET {base}/sso?token=JWT&return_to=…`: sign-in from the portal. The portal opens this URL
 //! in its frame (a plain navigation: no cross-site post). The token is verified with the
 //! operator's key, its algorithm pinned to the key's type, its issuer and audience checked,
-//! expiring at most two minutes ahead, and used once (its `jti` is kept until it expires).
+//! expiring at most two minutes ahead, and used once (its `jti` is kept until a minute past
+//! its expiry and the clock leeway, then forgotten by housekeeping).
 //! Portal people are linked to accounts by (issuer, `sub`) in a table of their own: a `sub`
 //! that equals an existing login never takes that account over. A refused token is a page
 //! that says why, and creates nothing.
@@ -24,6 +25,13 @@ use crate::infra::{ServerState, now};
 
 /// The longest a portal token may live: a sign-in link is used at once.
 pub const MAX_LIFETIME_SECONDS: i64 = 120;
+/// How far the portal's clock and Appward's may differ: a token is accepted this long after
+/// its `exp`.
+const LEEWAY_SECONDS: u64 = 5;
+/// How long a used token's `jti` is kept after the token's `exp` (housekeeping forgets it
+/// then): past the leeway, and past a minute more for instances whose clocks differ, so that
+/// no instance can accept the token again.
+pub const JTI_KEPT_AFTER_EXPIRY: i64 = LEEWAY_SECONDS as i64 + 60;
 
 /// The query of the sign-in URL.
 #[derive(Debug, Deserialize)]
@@ -143,11 +151,6 @@ async fn sign_in_person(
             ),
         ));
     }
-    // Tokens already expired cannot be replayed any more: their jti is no longer needed.
-    portal_token_use::Entity::delete_many()
-        .filter(portal_token_use::Column::ExpiresAt.lt(time))
-        .exec(&state.db)
-        .await?;
     let issuer = settings.issuer.clone();
     let root_login = settings.root_login.clone();
     // From here the token's jti is spent: the answer carries the result, never a 503 that
@@ -199,7 +202,7 @@ fn verify(settings: &PortalSsoSettings, token: &str) -> Result<PortalClaims, Ref
     validation.set_audience(&[settings.audience.as_str()]);
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
     // Clocks of the portal and Appward may differ a little; not by minutes.
-    validation.leeway = 5;
+    validation.leeway = LEEWAY_SECONDS;
     decode::<PortalClaims>(token, &settings.key, &validation)
         .map(|data| data.claims)
         .map_err(|error| {

@@ -1,6 +1,7 @@
 //! Housekeeping in the background, never on the request path: grants that can no longer be
-//! used, authorization codes past their memory, retired refresh tokens that would have
-//! expired, and sessions idle past their lifetime are deleted in bounded batches. (The SQLite
+//! used, authorization codes past their memory, used portal sign-in tokens past their keeping,
+//! retired refresh tokens that would have expired, and sessions idle past their lifetime are
+//! deleted in bounded batches. (The SQLite
 //! WAL is kept small by its own thread: `infra::wal_checkpointer`.)
 //!
 //! Each batch is one statement, `DELETE … WHERE id IN (SELECT id … LIMIT n)`, found through an
@@ -17,6 +18,8 @@ use sea_orm::{
 use std::time::Duration;
 
 use super::code_grant::REMEMBERED_FOR;
+use crate::embedding::entities::portal_token_use;
+use crate::embedding::portal_sso::JTI_KEPT_AFTER_EXPIRY;
 use crate::infra::entities::{app, authorization_code, retired_refresh, session, token_grant};
 use crate::infra::{ServerState, now};
 
@@ -54,8 +57,8 @@ pub fn start(state: &ServerState) {
 
 /// Deletes every grant dead at `at` (both tokens expired, or issued under an older secret
 /// generation of its App), the authorization codes expired longer ago than they are
-/// remembered, and the retired refresh hashes that would have expired anyway; how many
-/// grants went.
+/// remembered, the used portal tokens' `jti`s past their keeping, and the retired refresh
+/// hashes that would have expired anyway; how many grants went.
 pub async fn purge(db: &DatabaseConnection, at: i64) -> Result<u64, DbErr> {
     let grant = |column: token_grant::Column| Expr::col((token_grant::Entity, column));
     // Each condition is a range of `idx_token_grant_expiry` or of
@@ -94,6 +97,14 @@ pub async fn purge(db: &DatabaseConnection, at: i64) -> Result<u64, DbErr> {
         authorization_code::Entity,
         authorization_code::Column::Id,
         Expr::col(authorization_code::Column::ExpiresAt).lt(at - REMEMBERED_FOR),
+        false,
+    )
+    .await?;
+    in_batches(
+        db,
+        portal_token_use::Entity,
+        portal_token_use::Column::Jti,
+        Expr::col(portal_token_use::Column::ExpiresAt).lt(at - JTI_KEPT_AFTER_EXPIRY),
         false,
     )
     .await?;

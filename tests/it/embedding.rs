@@ -704,3 +704,29 @@ async fn frameless_mode_is_asked_once_and_kept() {
         .unwrap();
     assert!(!other.contains("data-frameless"));
 }
+
+#[tokio::test]
+async fn a_used_portal_token_stays_used_past_its_expiry_and_the_clock_leeway() {
+    let server = portal_server(&[]).await;
+    let mut short = claims("brief", "jti-brief");
+    short["exp"] = json!(now() + 2);
+    let token = sign(&short);
+    assert_eq!(
+        sso(&server, &token, "/console").await.status(),
+        303,
+        "first use"
+    );
+    // Past its `exp`, still inside the 5 s the signature check allows for clock skew; and
+    // housekeeping has just run.
+    tokio::time::sleep(std::time::Duration::from_millis(4500)).await;
+    appward::oauth::housekeeping::purge(&server.db, now())
+        .await
+        .unwrap();
+    let again = sso(&server, &token, "/console").await;
+    assert_eq!(
+        again.status(),
+        403,
+        "a used token was accepted again after its exp"
+    );
+    assert!(again.text().await.unwrap().contains("used already"));
+}
