@@ -31,13 +31,53 @@ pub async fn sign_in(
 }
 
 /// `path` when it is a path of this site (`/…`, not `//host` nor `/\\host`), else `None`:
-/// a sign-in link cannot send the user to another site.
+/// a sign-in link cannot send the user to another site. Its path part holds no dot segment
+/// (`.`, `..`, or their percent-encoded forms) and no encoded slash or backslash, so that
+/// what the browser resolves is what was checked (`/console/../x` would land outside the
+/// base path).
 pub fn local_path(path: &str) -> Option<&str> {
     let rest = path.strip_prefix('/')?;
     let safe = !rest.starts_with('/')
         && !rest.starts_with('\\')
         && !path.chars().any(|c| c.is_control() || c == '\\');
-    safe.then_some(path)
+    let path_part = path.split(['?', '#']).next().unwrap_or_default();
+    let lower = path_part.to_ascii_lowercase();
+    let encoded_separator = lower.contains("%2f") || lower.contains("%5c");
+    let dot_segment = lower
+        .split('/')
+        .any(|segment| matches!(segment.replace("%2e", ".").as_str(), "." | ".."));
+    (safe && !encoded_separator && !dot_segment).then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_plain_paths_of_this_site_are_local() {
+        for good in [
+            "/",
+            "/apps?tab=management",
+            "/console/apps?filter=a%2Fb",
+            "/a.b/c..d",
+        ] {
+            assert_eq!(local_path(good), Some(good), "{good}");
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example/",
+            "/console/../x",
+            "/console/..",
+            "/./apps",
+            "/console/%2e%2e/x",
+            "/console/.%2E/x",
+            "/console%2f..%2fx",
+            "/console%5Cx",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad}");
+        }
+    }
 }
 
 /// Ends the current session (its row is deleted, so every instance refuses it at once).

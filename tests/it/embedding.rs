@@ -730,3 +730,36 @@ async fn a_used_portal_token_stays_used_past_its_expiry_and_the_clock_leeway() {
     );
     assert!(again.text().await.unwrap().contains("used already"));
 }
+
+#[tokio::test]
+async fn a_return_to_that_would_leave_the_base_path_is_refused_and_signs_nobody_in() {
+    let server = portal_server(&[]).await;
+    let before = footprint(&server).await;
+    for (n, return_to) in [
+        "/console/../x",
+        "/console/%2e%2e/x",
+        "/console/apps/..",
+        "/console%2fapps",
+        "/console/apps%5Cx",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let token = sign(&claims("wanderer", &format!("jti-wander-{n}")));
+        let response = sso(&server, &token, return_to).await;
+        assert_eq!(response.status(), 400, "{return_to}");
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("return_to must be a path"),
+            "{return_to}"
+        );
+    }
+    assert_eq!(
+        footprint(&server).await,
+        before,
+        "nothing was created or used"
+    );
+}
