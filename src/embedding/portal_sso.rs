@@ -7,7 +7,7 @@
 //! that equals an existing login never takes that account over. A refused token is a page
 //! that says why, and creates nothing.
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Validation, decode};
@@ -94,12 +94,27 @@ impl From<crate::error::ConsoleError> for Refusal {
 #[tracing::instrument(skip_all)]
 pub async fn sign_in(
     State(state): State<ServerState>,
+    method: Method,
     headers: HeaderMap,
     Query(query): Query<SsoQuery>,
 ) -> Response {
     let Some(settings) = &state.config.embedding.portal_sso else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    // A link preview or a checker asks with HEAD: it must not use the person's token up.
+    if method == Method::HEAD {
+        return (
+            StatusCode::OK,
+            [
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                (
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("no-referrer"),
+                ),
+            ],
+        )
+            .into_response();
+    }
     match sign_in_person(&state, settings, &headers, query).await {
         Ok((set_cookie, target)) => {
             let mut response = StatusCode::SEE_OTHER.into_response();
@@ -388,6 +403,11 @@ fn refusal_page(state: &ServerState, refusal: Refusal) -> Response {
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // The page's URL holds the token: its stylesheet request must not carry it as `Referer`.
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     if let Ok(policy) = HeaderValue::from_str(&policy) {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }

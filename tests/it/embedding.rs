@@ -763,3 +763,30 @@ async fn a_return_to_that_would_leave_the_base_path_is_refused_and_signs_nobody_
         "nothing was created or used"
     );
 }
+
+#[tokio::test]
+async fn a_head_request_uses_no_token_and_a_refusal_leaks_no_referrer() {
+    let server = portal_server(&[]).await;
+    let token = sign(&claims("previewed", "jti-previewed"));
+    let before = footprint(&server).await;
+    // A link preview asks first: nothing is used, nothing created.
+    let preview = server
+        .client()
+        .head(format!("{}/sso", server.url))
+        .query(&[("token", token.as_str()), ("return_to", "/console")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preview.status(), 200);
+    assert_eq!(footprint(&server).await, before, "HEAD used the token");
+    // The person's own click then signs them in.
+    assert_eq!(sso(&server, &token, "/console").await.status(), 303);
+    // A refusal's page (its URL holds the token) sends no Referer with its stylesheet.
+    let refused = sso(&server, &token, "/console").await;
+    assert_eq!(refused.status(), 403);
+    assert_eq!(
+        refused.headers()["referrer-policy"],
+        "no-referrer",
+        "the refusal page would send the token's URL as Referer"
+    );
+}
