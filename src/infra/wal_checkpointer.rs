@@ -128,6 +128,19 @@ mod tests {
     use super::*;
     use std::time::Instant;
 
+    /// A WAL database `wal.db` in `dir` with an empty table `t`, and its writer, which never
+    /// checkpoints by itself: only a checkpointer can move the pages.
+    fn wal_writer(dir: &tempfile::TempDir) -> (std::path::PathBuf, Connection) {
+        let file = dir.path().join("wal.db");
+        let writer = Connection::open(&file).unwrap();
+        writer.pragma_update(None, "journal_mode", "wal").unwrap();
+        writer.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        writer
+            .execute_batch("CREATE TABLE t (v BLOB NOT NULL)")
+            .unwrap();
+        (file, writer)
+    }
+
     /// The file's size on disk: pages reach it only through a checkpoint.
     fn file_len(path: &Path) -> u64 {
         std::fs::metadata(path).map(|meta| meta.len()).unwrap_or(0)
@@ -136,14 +149,7 @@ mod tests {
     #[test]
     fn what_is_committed_reaches_the_database_file_without_the_writer_checkpointing() {
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("wal.db");
-        let writer = Connection::open(&file).unwrap();
-        writer.pragma_update(None, "journal_mode", "wal").unwrap();
-        // The writer never checkpoints by itself here: only the thread can move the pages.
-        writer.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
-        writer
-            .execute_batch("CREATE TABLE t (v BLOB NOT NULL)")
-            .unwrap();
+        let (file, writer) = wal_writer(&dir);
         let checkpointer = WalCheckpointer::start(&file).unwrap();
         let before = file_len(&file);
         for _ in 0..200 {
@@ -179,14 +185,9 @@ mod tests {
     #[test]
     fn a_reader_holding_an_old_snapshot_turns_the_truncate_away_at_once() {
         let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("wal.db");
-        let writer = Connection::open(&file).unwrap();
-        writer.pragma_update(None, "journal_mode", "wal").unwrap();
-        writer.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+        let (file, writer) = wal_writer(&dir);
         writer
-            .execute_batch(
-                "CREATE TABLE t (v BLOB NOT NULL); INSERT INTO t VALUES (zeroblob(4000));",
-            )
+            .execute("INSERT INTO t VALUES (zeroblob(4000))", [])
             .unwrap();
         let checkpointer = open(&file).unwrap();
         // A reader in the middle of a transaction on the WAL as it is now.

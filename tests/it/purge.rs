@@ -39,6 +39,17 @@ fn grant(
     }
 }
 
+/// The Administrator's account id.
+async fn admin_id(test: &TestServer) -> i64 {
+    account::Entity::find()
+        .filter(account::Column::Login.eq("admin"))
+        .one(&test.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
 async fn remaining(test: &TestServer) -> Vec<String> {
     let mut hashes: Vec<String> = token_grant::Entity::find()
         .all(&test.db)
@@ -78,13 +89,7 @@ async fn the_purge_removes_what_expired_and_nothing_else() {
         find(client.key.clone()).await,
         find(other.key.clone()).await,
     );
-    let admin_id = account::Entity::find()
-        .filter(account::Column::Login.eq("admin"))
-        .one(&test.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let admin_id = admin_id(&test).await;
     // Kept: anything with a token still unexpired, even on a suspended App.
     for (name, access, refresh) in [
         ("live access", now + 60, None),
@@ -176,13 +181,7 @@ async fn sessions_idle_past_their_lifetime_are_purged_and_live_ones_kept() {
     let test = TestServer::spawn().await;
     let now = appward::infra::now();
     let live = test.admin().await;
-    let admin_id = account::Entity::find()
-        .filter(account::Column::Login.eq("admin"))
-        .one(&test.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let admin_id = admin_id(&test).await;
     // More than one batch of sessions idle for a day, as browsers that never came back leave.
     let idle = PURGE_BATCH as usize + 5;
     for n in 0..idle {
