@@ -154,5 +154,7 @@ end2end: tools browser nginx
 	LEPTOS_SITE_ADDR=$(E2E_ADDR) APPWARD_E2E_URL=http://$(E2E_ADDR) \
 		APPWARD_DATA_DIR="$(E2E_DATA)" APPWARD_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) \
 		DATABASE_URL= RUST_LOG=warn \
-		cargo leptos end-to-end --release --precompress --split
-	cd end2end && APPWARD_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) npx playwright test --config embedding.config.ts
+		cargo leptos end-to-end --release --precompress --split \
+		|| { python3 end2end/report_failures.py end2end/test-results/console-report.json; exit 1; }
+	cd end2end && APPWARD_ADMIN_PASSWORD=$(E2E_ADMIN_PASSWORD) npx playwright test --config embedding.config.ts \
+		|| { python3 report_failures.py test-results/embedding-report.json; exit 1; }

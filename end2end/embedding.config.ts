@@ -13,7 +13,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
-  reporter: [["list"]],
+  reporter: [["list"], ["json", { outputFile: "test-results/embedding-report.json" }]],
   use: {
     trace: "retain-on-failure",
     colorScheme: "light",

@@ -5,8 +5,8 @@
 //! §4.1.2.1): otherwise anyone could bounce users to any address. Every other error goes
 //! back to the App's Redirect URL with `error`, `state` and `iss` (RFC 9207).
 use axum::body::Bytes;
-use axum::extract::{OriginalUri, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
@@ -70,11 +70,12 @@ impl From<sea_orm::DbErr> for Refusal {
 /// `GET /oauth/authorize`: the consent page, or the sign-in page first.
 pub async fn show(
     State(state): State<ServerState>,
-    OriginalUri(uri): OriginalUri,
+    uri: Uri,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    // Signed out, the user comes back to this very address.
+    // Signed out, the user comes back to this very address (as Appward routes it: the base
+    // path is put back on the way out).
     let here = |_: &HashMap<String, String>| {
         uri.path_and_query()
             .map_or("/", |path| path.as_str())
@@ -300,8 +301,7 @@ fn back_to_app(state: &ServerState, redirect_uri: &str, pairs: &[(&str, &str)]) 
 
 /// The sign-in page, which comes back to `path` once the user is signed in.
 fn to_sign_in(state: &ServerState, path: &str) -> Response {
-    let next: String = url::form_urlencoded::byte_serialize(path.as_bytes()).collect();
-    see_other(state, &format!("/sign-in?next={next}"))
+    see_other(state, &crate::session::sign_in_path(path))
 }
 
 /// `/oauth/authorize?…` rebuilt from a posted consent form (for a sign-in that expired).

@@ -2,7 +2,7 @@
 //! and the console's status region.
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
-use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::components::{A, Outlet};
 
 use crate::components::icon::SIGN_OUT;
 use crate::components::{Icon, StatusRegion, ThemeSwitch, provide_notices};
@@ -32,11 +32,59 @@ pub fn Console() -> impl IntoView {
                         }
                             .into_any()
                     }
-                    Err(ConsoleError::SignedOut) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                    Err(ConsoleError::SignedOut) => view! { <SignInFirst/> }.into_any(),
                     Err(error) => view! { <p role="alert" class="error">{error.to_string()}</p> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A page asked for while signed out: the sign-in page, which comes back here once signed in.
+/// The server answers `303 See Other` whatever the request accepts (a monitor or a link
+/// checker is told where to go too, not handed an empty page); in the browser (a session
+/// that ended while the console was open) the router goes there.
+#[component]
+fn SignInFirst() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        use leptos_axum::ResponseOptions;
+        let here = use_context::<axum::http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .uri
+                    .path_and_query()
+                    .map(|path| path.as_str().to_owned())
+            })
+            .unwrap_or_else(|| "/".into());
+        if let (Some(response), Ok(location)) = (
+            use_context::<ResponseOptions>(),
+            axum::http::HeaderValue::from_str(&crate::session::sign_in_path(&here)),
+        ) {
+            response.set_status(axum::http::StatusCode::SEE_OTHER);
+            response.insert_header(axum::http::header::LOCATION, location);
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let here = web_sys::window()
+            .and_then(|window| {
+                let location = window.location();
+                Some(format!(
+                    "{}{}",
+                    location.pathname().ok()?,
+                    location.search().ok()?
+                ))
+            })
+            .unwrap_or_default();
+        let inner = here
+            .strip_prefix(&crate::embedding::base_path())
+            .unwrap_or(&here)
+            .to_owned();
+        let navigate = leptos_router::hooks::use_navigate();
+        Effect::new(move || {
+            navigate(&crate::session::sign_in_path(&inner), Default::default());
+        });
     }
 }
 

@@ -30,6 +30,21 @@ pub async fn sign_in(
     }
 }
 
+/// The sign-in page that comes back to `next` once the person is signed in: `next` is a path
+/// as Appward routes it (inside the base path, without it), and so is the answer; the base
+/// is put in front on the way out (a redirect's `Location`, or [`crate::embedding::href`]).
+/// Every way to sign-in that means to come back (a console page asked for while signed out,
+/// an App's authorization request) is built here.
+pub fn sign_in_path(next: &str) -> String {
+    match local_path(next).filter(|next| *next != "/" && !next.starts_with("/sign-in")) {
+        Some(next) => {
+            let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+            format!("/sign-in?next={next}")
+        }
+        None => "/sign-in".to_owned(),
+    }
+}
+
 /// `path` when it is a path of this site (`/…`, not `//host` nor `/\\host`), else `None`:
 /// a sign-in link cannot send the user to another site. Its path part holds no dot segment
 /// (`.`, `..`, or their percent-encoded forms) and no encoded slash or backslash, so that

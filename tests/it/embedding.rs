@@ -433,6 +433,7 @@ async fn pages_links_redirects_and_cookies_live_under_the_base_path() {
     assert!(!html.contains(r#""/pkg/"#), "{html}");
     // Signed out, the console sends the browser to its sign-in page under the base.
     let home = server.client().get(&server.url).send().await.unwrap();
+    assert_eq!(home.status(), 303);
     assert_eq!(home.headers()["location"], "/console/sign-in");
     // The session cookie's path is the base; signed in, the console renders under it.
     let client = server.client();
@@ -788,5 +789,91 @@ async fn a_head_request_uses_no_token_and_a_refusal_leaks_no_referrer() {
         refused.headers()["referrer-policy"],
         "no-referrer",
         "the refusal page would send the token's URL as Referer"
+    );
+}
+
+/// A plain form sign-in (as the page posts it without script) with `next`, as `client`;
+/// where the server sends the browser.
+async fn plain_sign_in(server: &TestServer, client: &reqwest::Client, next: &str) -> String {
+    let signed_in = client
+        .post(format!("{}/api/sign_in", server.url))
+        .header("accept", "text/html")
+        .form(&[
+            ("login", "admin"),
+            ("password", common::ADMIN_PASSWORD),
+            ("next", next),
+        ])
+        .send()
+        .await
+        .unwrap();
+    signed_in.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// The `next` of a redirect to the sign-in page, decoded.
+fn next_of(location: &str) -> String {
+    let url = url::Url::parse(&format!("http://x{location}")).unwrap();
+    url.query_pairs()
+        .find(|(name, _)| name == "next")
+        .map(|(_, next)| next.into_owned())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_signed_out_visitor_is_sent_to_sign_in_and_back_whatever_they_accept() {
+    let mut server = TestServer::spawn_with(&[("APPWARD_BASE_PATH", "/console")]).await;
+    server.url = format!("{}/console", server.url);
+    for accept in [Some("text/html,application/xhtml+xml"), Some("*/*"), None] {
+        let client = server.client();
+        let mut request = client.get(format!("{}/apps?tab=management", server.url));
+        if let Some(accept) = accept {
+            request = request.header("accept", accept);
+        }
+        let page = request.send().await.unwrap();
+        assert_eq!(page.status(), 303, "Accept: {accept:?}");
+        let location = page.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.starts_with("/console/sign-in?"), "{location}");
+        assert_eq!(next_of(&location), "/apps?tab=management");
+        // Signed in, the person is on the page they asked for.
+        let back = plain_sign_in(&server, &client, &next_of(&location)).await;
+        assert_eq!(back, "/console/apps?tab=management");
+        let apps = client
+            .get(format!("{}/apps?tab=management", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(apps.status(), 200);
+    }
+}
+
+#[tokio::test]
+async fn an_apps_authorization_link_under_the_base_path_reaches_the_consent_page_after_sign_in() {
+    let mut server = TestServer::spawn_with(&[("APPWARD_BASE_PATH", "/console")]).await;
+    server.url = format!("{}/console", server.url);
+    let (app, _) = server.app_and_user(&[]).await;
+    let person = server.client();
+    let signed_out = person
+        .get(format!("{}/oauth/authorize", server.url))
+        .query(&[
+            ("response_type", "code"),
+            ("client_id", app.key.as_str()),
+            ("redirect_uri", app.redirect_uri.as_str()),
+            ("state", "s1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), 303);
+    let location = signed_out.headers()["location"].to_str().unwrap();
+    let next = next_of(location);
+    assert!(next.starts_with("/oauth/authorize?"), "{next}");
+    let back = plain_sign_in(&server, &person, &next).await;
+    assert!(back.starts_with("/console/oauth/authorize?"), "{back}");
+    let origin = server.url.strip_suffix("/console").unwrap();
+    let consent = person.get(format!("{origin}{back}")).send().await.unwrap();
+    assert_eq!(consent.status(), 200);
+    let html = consent.text().await.unwrap();
+    assert!(
+        html.contains(r#"action="/console/oauth/authorize""#),
+        "{html}"
     );
 }
