@@ -286,6 +286,25 @@ async fn link_person(
                 "The sign-in token asks for another level than the person's account has: a portal cannot change an account's level.",
             ));
         }
+        // Checked again at every sign-in: narrowing the root, or moving the person at the
+        // portal, takes effect at once (the link is kept for when it matches again).
+        let root = subtree_root(txn, root_login).await?;
+        if !in_subtree(&root, &account) {
+            return Err(refuse(
+                StatusCode::FORBIDDEN,
+                "The person's account lies outside the part of the account tree the portal may use (APPWARD_PORTAL_SSO_ROOT).",
+            ));
+        }
+        let parent = match account.parent_id {
+            Some(parent_id) => account::Entity::find_by_id(parent_id).one(txn).await?,
+            None => None,
+        };
+        if parent.is_none_or(|parent| parent.login != Login::normalise(&claims.parent)) {
+            return Err(refuse(
+                StatusCode::FORBIDDEN,
+                "The sign-in token names another parent account than the person's account has: a portal cannot move an account.",
+            ));
+        }
         return Ok(account.id);
     }
     if level == AccountLevel::Administrator {
@@ -310,24 +329,12 @@ async fn link_person(
             "The token's sub is the login of an existing account that no portal person is linked to: a portal sign-in never takes an account over.",
         ));
     }
-    let root = account::Entity::find()
-        .filter(account::Column::Login.eq(root_login))
-        .one(txn)
-        .await?
-        .ok_or_else(|| {
-            refuse(
-                StatusCode::FORBIDDEN,
-                "The portal's subtree root (APPWARD_PORTAL_SSO_ROOT) is not an account.",
-            )
-        })?;
+    let root = subtree_root(txn, root_login).await?;
     let parent = account::Entity::find()
         .filter(account::Column::Login.eq(crate::domain::Login::normalise(&claims.parent)))
         .one(txn)
         .await?
-        .filter(|parent| {
-            ScopePath::from_stored(root.scope_path.clone())
-                .contains(&ScopePath::from_stored(parent.scope_path.clone()))
-        })
+        .filter(|parent| in_subtree(&root, parent))
         .ok_or_else(|| {
             refuse(
                 StatusCode::FORBIDDEN,
@@ -377,6 +384,29 @@ async fn link_person(
     .await?;
     tracing::info!(account_id = id, "portal person's account created");
     Ok(id)
+}
+
+/// The account whose subtree portal people live in (`APPWARD_PORTAL_SSO_ROOT`).
+async fn subtree_root(
+    txn: &impl ConnectionTrait,
+    root_login: &str,
+) -> Result<account::Model, Refusal> {
+    account::Entity::find()
+        .filter(account::Column::Login.eq(root_login))
+        .one(txn)
+        .await?
+        .ok_or_else(|| {
+            refuse(
+                StatusCode::FORBIDDEN,
+                "The portal's subtree root (APPWARD_PORTAL_SSO_ROOT) is not an account.",
+            )
+        })
+}
+
+/// Whether `account` is `root` or lies below it.
+fn in_subtree(root: &account::Model, account: &account::Model) -> bool {
+    ScopePath::from_stored(root.scope_path.clone())
+        .contains(&ScopePath::from_stored(account.scope_path.clone()))
 }
 
 fn refusal_page(state: &ServerState, refusal: Refusal) -> Response {

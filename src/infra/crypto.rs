@@ -6,6 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::TryRngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -120,8 +121,10 @@ fn hash_password_now(password: &str) -> Result<String, ConsoleError> {
         .map_err(|e| internal("password hashing", e))
 }
 
-/// Checks a password against a stored hash; with no hash (an unknown login) it spends the
-/// same time on a dummy hash, so the answer's timing does not tell whether the login exists.
+/// Checks a password against a stored hash with exactly one Argon2 verification, whatever
+/// the login: with no hash (an unknown login) or a stored value that is no password hash
+/// (`!portal`, a person who signs in through the portal only) it verifies against a dummy
+/// hash, so the answer's timing does not tell which kind of login it was.
 pub async fn verify_password(
     gate: &PasswordGate,
     password: String,
@@ -129,18 +132,23 @@ pub async fn verify_password(
 ) -> Result<bool, ConsoleError> {
     let permits = gate.enter()?;
     let running = permits.run().await?;
+    let verifications = Arc::clone(&gate.verifications);
     let matches = tokio::task::spawn_blocking(move || {
         // Held until the hash is done, even if the request that asked is gone.
         let _running = running;
-        let hash = hash.as_deref().unwrap_or_else(|| dummy_hash());
-        let matches = PasswordHash::new(hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false);
-        matches && hash != dummy_hash()
+        let stored = hash
+            .as_deref()
+            .and_then(|hash| PasswordHash::new(hash).ok());
+        let real = stored.is_some();
+        let parsed = match stored {
+            Some(parsed) => parsed,
+            None => PasswordHash::new(dummy_hash()).expect("the dummy hash is a password hash"),
+        };
+        verifications.fetch_add(1, Ordering::Relaxed);
+        let matches = Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok();
+        matches && real
     })
     .await
     .unwrap_or(false);
@@ -154,6 +162,7 @@ pub async fn verify_password(
 pub struct PasswordGate {
     admitted: Arc<Semaphore>,
     running: Arc<Semaphore>,
+    verifications: Arc<AtomicU64>,
 }
 
 /// A place in the queue of a [`PasswordGate`].
@@ -178,7 +187,13 @@ impl PasswordGate {
         Self {
             admitted: Arc::new(Semaphore::new(running + queued)),
             running: Arc::new(Semaphore::new(running.max(1))),
+            verifications: Arc::default(),
         }
+    }
+
+    /// How many passwords this gate has verified with Argon2 since the start.
+    pub fn verifications(&self) -> u64 {
+        self.verifications.load(Ordering::Relaxed)
     }
 
     /// One hash per core at once, and two per core waiting.

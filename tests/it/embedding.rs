@@ -5,6 +5,7 @@
 use crate::common;
 
 use appward::embedding::entities::{portal_person, portal_token_use};
+use appward::infra::ServerState;
 use appward::infra::entities::{account, session};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -59,6 +60,11 @@ fn sign(claims: &Value) -> String {
 /// Service Provider, the portal's subtree root), `org-outside` (an Organization outside it)
 /// and `alice` (an existing login). Its `url` includes the base path.
 async fn portal_server(extra: &[(&str, &str)]) -> TestServer {
+    portal_server_and_state(extra).await.0
+}
+
+/// [`portal_server`], with its shared state (to look inside its in-memory stores).
+async fn portal_server_and_state(extra: &[(&str, &str)]) -> (TestServer, ServerState) {
     let key = key_file("portal-ed25519-test-only.pub")
         .display()
         .to_string();
@@ -70,7 +76,7 @@ async fn portal_server(extra: &[(&str, &str)]) -> TestServer {
         ("APPWARD_PORTAL_SSO_ROOT", "sp1"),
     ];
     vars.extend_from_slice(extra);
-    let mut server = TestServer::spawn_with(&vars).await;
+    let (mut server, state) = TestServer::spawn_with_state(&vars).await;
     server.url = format!("{}/console", server.url);
     let admin = server.admin().await;
     server
@@ -80,7 +86,7 @@ async fn portal_server(extra: &[(&str, &str)]) -> TestServer {
         .create_account(&admin, "org-outside", "organization", None)
         .await;
     server.create_account(&admin, "alice", "user", None).await;
-    server
+    (server, state)
 }
 
 async fn sso(server: &TestServer, token: &str, return_to: &str) -> reqwest::Response {
@@ -876,4 +882,101 @@ async fn an_apps_authorization_link_under_the_base_path_reaches_the_consent_page
         html.contains(r#"action="/console/oauth/authorize""#),
         "{html}"
     );
+}
+
+#[tokio::test]
+async fn every_password_sign_in_runs_exactly_one_argon2_verification_whatever_the_login() {
+    let (server, state) = portal_server_and_state(&[]).await;
+    assert_eq!(
+        sso(&server, &sign(&claims("pat", "jti-argon")), "/console")
+            .await
+            .status(),
+        303
+    );
+    for (login, password) in [
+        ("nobody-here", "a-wrong-password"),
+        ("alice", "a-wrong-password"),
+        ("pat", "a-wrong-password"),
+        ("pat", "!portal"),
+        ("alice", "password-123"),
+    ] {
+        let before = state.password_gate.verifications();
+        let answer = server
+            .call(
+                &server.client(),
+                "sign_in",
+                &[("login", login), ("password", password)],
+            )
+            .await;
+        assert_eq!(
+            state.password_gate.verifications() - before,
+            1,
+            "{login}: answered {}",
+            answer.status()
+        );
+        let expected = if password == "password-123" { 200 } else { 401 };
+        assert_eq!(answer.status(), expected, "{login}");
+    }
+}
+
+#[tokio::test]
+async fn a_linked_portal_person_is_checked_again_at_each_sign_in() {
+    let server = portal_server(&[]).await;
+    let admin = server.admin().await;
+    let sp1 = account::Entity::find()
+        .all(&server.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|account| account.login == "sp1")
+        .unwrap()
+        .id;
+    server
+        .create_account(&admin, "org-a", "organization", Some(sp1))
+        .await;
+    server
+        .create_account(&admin, "org-b", "organization", Some(sp1))
+        .await;
+    let person = |jti: &str, parent: &str| {
+        let mut claims = claims("uma", jti);
+        claims["level"] = json!("user");
+        claims["parent"] = json!(parent);
+        sign(&claims)
+    };
+    assert_eq!(
+        sso(&server, &person("u-1", "org-a"), "/console")
+            .await
+            .status(),
+        303
+    );
+    let linked = server.count::<portal_person::Entity>().await;
+
+    // The portal now says another parent: refused, and the link is kept.
+    let moved = sso(&server, &person("u-2", "org-b"), "/console").await;
+    assert_eq!(moved.status(), 403);
+    assert!(common::session_cookie(moved.headers()).is_none());
+    let page = moved.text().await.unwrap();
+    assert!(page.contains("another parent account"), "{page}");
+    assert_eq!(server.count::<portal_person::Entity>().await, linked);
+    assert_eq!(
+        sso(&server, &person("u-3", "org-a"), "/console")
+            .await
+            .status(),
+        303
+    );
+
+    // The operator narrows the portal's subtree to org-b: uma, under org-a, is outside it.
+    let mut narrowed = server
+        .another_instance_with(&[("APPWARD_PORTAL_SSO_ROOT", "org-b")])
+        .await;
+    narrowed.url = format!("{}/console", narrowed.url);
+    let outside = sso(&narrowed, &person("u-4", "org-a"), "/console").await;
+    assert_eq!(outside.status(), 403);
+    assert!(common::session_cookie(outside.headers()).is_none());
+    let page = outside.text().await.unwrap();
+    assert!(
+        page.contains("outside the part of the account tree"),
+        "{page}"
+    );
+    assert_eq!(server.count::<portal_person::Entity>().await, linked);
 }

@@ -119,6 +119,21 @@ impl TestServer {
         }
     }
 
+    /// A second server process on this one's database (and key), with `vars` changed: an
+    /// operator's new configuration.
+    pub async fn another_instance_with(&self, vars: &[(&str, &str)]) -> Self {
+        let mut env = self.env.clone();
+        env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let (process, url) = start_process(&env).await;
+        Self {
+            url,
+            db: self.db.clone(),
+            dir: Arc::clone(&self.dir),
+            env,
+            process: Some(process),
+        }
+    }
+
     /// Kills the server process with SIGKILL: no shutdown, no flush.
     pub fn kill(&mut self) {
         if let Some(mut process) = self.process.take() {
@@ -460,13 +475,18 @@ async fn start_process(env: &HashMap<String, String>) -> (Child, String) {
     let (mut process, url) = launch(env);
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        if let Ok(response) = reqwest::get(format!("{url}/livez")).await
+        let base = env.get("APPWARD_BASE_PATH").map_or("", String::as_str);
+        if let Ok(response) = reqwest::get(format!("{url}{base}/livez")).await
             && response.status().is_success()
         {
             return (process, url);
         }
         if let Ok(Some(status)) = process.try_wait() {
-            panic!("the server process exited: {status}");
+            let log = std::fs::read_to_string(
+                std::path::Path::new(&env["APPWARD_DATA_DIR"]).join(SERVER_LOG),
+            )
+            .unwrap_or_default();
+            panic!("the server process exited: {status}; its log:\n{log}");
         }
         assert!(
             Instant::now() < deadline,
@@ -495,7 +515,13 @@ pub fn launch(env: &HashMap<String, String>) -> (Child, String) {
         .envs(env)
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("APPWARD_PUBLIC_URL", &url)
+        .env(
+            "APPWARD_PUBLIC_URL",
+            format!(
+                "{url}{}",
+                env.get("APPWARD_BASE_PATH").map_or("", String::as_str)
+            ),
+        )
         .stdout(log.try_clone().expect("the log file again"))
         .stderr(log)
         .spawn()
