@@ -14,6 +14,8 @@ pub mod page_marks;
 #[cfg(feature = "ssr")]
 pub mod portal_sso;
 #[cfg(feature = "ssr")]
+pub mod sso_pages;
+#[cfg(feature = "ssr")]
 pub mod theme;
 
 #[cfg(feature = "ssr")]
@@ -73,10 +75,14 @@ pub fn form_action(path: &str) -> String {
     }
 }
 
-/// `GET /sso` (sign-in from the portal) and `GET /theme.css` (the operator's stylesheet).
+/// `GET` and `POST /sso` (sign-in from the portal) and `GET /theme.css` (the operator's
+/// stylesheet).
 #[cfg(feature = "ssr")]
 pub fn routes() -> axum::Router<crate::infra::ServerState> {
     axum::Router::new()
-        .route("/sso", axum::routing::get(portal_sso::sign_in))
+        .route(
+            "/sso",
+            axum::routing::get(portal_sso::sign_in).post(portal_sso::sign_in_posted),
+        )
         .route("/theme.css", axum::routing::get(theme::stylesheet))
 }

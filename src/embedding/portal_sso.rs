@@ -1,12 +1,18 @@
-//! `GET {base}/sso?token=JWT&return_to=…`: sign-in from the portal. The portal opens this URL
-//! in its frame (a plain navigation: no cross-site post). The token is verified with the
-//! operator's key, its algorithm pinned to the key's type, its issuer and audience checked,
-//! expiring at most two minutes ahead, and used once (its `jti` is kept until a minute past
-//! its expiry and the clock leeway, then forgotten by housekeeping).
+//! `{base}/sso`: sign-in from the portal, by `GET ?token=JWT&return_to=…` (the portal opens
+//! this URL in its frame: a plain navigation) or by `POST` of the same fields as a form (the
+//! token then stays out of access logs). The token is verified with the operator's key, its
+//! algorithm pinned to the key's type, its issuer and audience checked, expiring at most two
+//! minutes ahead, and used once (its `jti` is kept until a minute past its expiry and the
+//! clock leeway, then forgotten by housekeeping). `HEAD` never uses a token.
 //! Portal people are linked to accounts by (issuer, `sub`) in a table of their own: a `sub`
-//! that equals an existing login never takes that account over. A refused token is a page
-//! that says why, and creates nothing.
-use axum::extract::{Query, State};
+//! that equals an existing login never takes that account over, and a linked person is
+//! checked again at each sign-in (still inside `APPWARD_PORTAL_SSO_ROOT`, same parent).
+//! A browser signed in as someone else is switched without a question only inside a
+//! portal's frame with cross-site cookies (the jar is then the portal's own partition);
+//! anywhere else a page names both people and asks, and only its own same-origin `POST`
+//! switches (a link from another site cannot sign a person in as someone else).
+//! A refused token is a page that says why, and creates nothing.
+use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jsonwebtoken::errors::ErrorKind;
@@ -17,8 +23,10 @@ use sea_orm::{
 use serde::Deserialize;
 
 use super::entities::{portal_person, portal_token_use};
+use super::sso_pages::{self, SwitchView};
 use crate::accounts::ScopePath;
 use crate::domain::{AccountLevel, AccountName, Login};
+use crate::error::ConsoleError;
 use crate::infra::embedding_settings::PortalSsoSettings;
 use crate::infra::entities::account;
 use crate::infra::{ServerState, now};
@@ -33,13 +41,16 @@ const LEEWAY_SECONDS: u64 = 5;
 /// no instance can accept the token again.
 pub const JTI_KEPT_AFTER_EXPIRY: i64 = LEEWAY_SECONDS as i64 + 60;
 
-/// The query of the sign-in URL.
-#[derive(Debug, Deserialize)]
-pub struct SsoQuery {
+/// What a portal sign-in carries: the query of `GET /sso`, or the form of `POST /sso`.
+#[derive(Debug, Default, Deserialize)]
+pub struct SsoRequest {
     /// The portal's signed token.
     token: Option<String>,
     /// Where the frame goes once signed in: a path under the base.
     return_to: Option<String>,
+    /// `1` from the switch page's own form: the person signed in confirmed that the token's
+    /// person takes this browser over. Honoured only on a same-origin `POST`.
+    switch: Option<String>,
 }
 
 /// The claims a portal token carries besides `iss`, `aud` and `exp`.
@@ -62,15 +73,29 @@ struct PortalClaims {
 /// Why a portal sign-in was refused, as the page says it.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
-struct Refusal {
-    status: StatusCode,
-    message: String,
+pub struct Refusal {
+    /// The page's status.
+    pub status: StatusCode,
+    /// What the page says.
+    pub message: String,
+    /// Whether the page offers the way back to the portal (the token expired or was used:
+    /// the portal makes a new one).
+    pub back_to_portal: bool,
 }
 
 fn refuse(status: StatusCode, message: impl Into<String>) -> Refusal {
     Refusal {
         status,
         message: message.into(),
+        back_to_portal: false,
+    }
+}
+
+/// A refusal that a fresh token from the portal mends.
+fn refuse_stale(message: impl Into<String>) -> Refusal {
+    Refusal {
+        back_to_portal: true,
+        ..refuse(StatusCode::FORBIDDEN, message)
     }
 }
 
@@ -89,34 +114,57 @@ impl From<crate::error::ConsoleError> for Refusal {
     }
 }
 
-/// Verifies the portal's token, links or creates the person's account, starts a session and
-/// sends the frame to `return_to`.
+/// What a portal sign-in comes to.
+enum Outcome {
+    /// Signed in: the `Set-Cookie` value and where the frame goes (inside the base).
+    SignedIn { set_cookie: String, target: String },
+    /// Another person is signed in here: the page that asks first.
+    AskFirst(Response),
+}
+
+/// `GET /sso` (and `HEAD`, which a link preview or a checker sends: it uses no token).
 #[tracing::instrument(skip_all)]
 pub async fn sign_in(
     State(state): State<ServerState>,
     method: Method,
     headers: HeaderMap,
-    Query(query): Query<SsoQuery>,
+    Query(request): Query<SsoRequest>,
+) -> Response {
+    if state.config.embedding.portal_sso.is_none() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    if method == Method::HEAD {
+        let mut response = StatusCode::OK.into_response();
+        sso_pages::private(response.headers_mut());
+        return response;
+    }
+    answer(&state, &headers, request, false).await
+}
+
+/// `POST /sso`: the same sign-in with the token in a form, and the switch page's confirmation.
+#[tracing::instrument(skip_all)]
+pub async fn sign_in_posted(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    Form(request): Form<SsoRequest>,
+) -> Response {
+    if state.config.embedding.portal_sso.is_none() {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    answer(&state, &headers, request, true).await
+}
+
+async fn answer(
+    state: &ServerState,
+    headers: &HeaderMap,
+    request: SsoRequest,
+    posted: bool,
 ) -> Response {
     let Some(settings) = &state.config.embedding.portal_sso else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    // A link preview or a checker asks with HEAD: it must not use the person's token up.
-    if method == Method::HEAD {
-        return (
-            StatusCode::OK,
-            [
-                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-                (
-                    header::REFERRER_POLICY,
-                    HeaderValue::from_static("no-referrer"),
-                ),
-            ],
-        )
-            .into_response();
-    }
-    match sign_in_person(&state, settings, &headers, query).await {
-        Ok((set_cookie, target)) => {
+    match sign_in_person(state, settings, headers, request, posted).await {
+        Ok(Outcome::SignedIn { set_cookie, target }) => {
             let mut response = StatusCode::SEE_OTHER.into_response();
             let out = response.headers_mut();
             if let Ok(location) = HeaderValue::from_str(&target) {
@@ -125,16 +173,18 @@ pub async fn sign_in(
             if let Ok(cookie) = HeaderValue::from_str(&set_cookie) {
                 out.append(header::SET_COOKIE, cookie);
             }
-            out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            out.insert(
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("no-referrer"),
-            );
+            sso_pages::private(out);
             response
         }
+        Ok(Outcome::AskFirst(page)) => page,
         Err(refusal) => {
             tracing::info!(reason = %refusal.message, "portal sign-in refused");
-            refusal_page(&state, refusal)
+            sso_pages::refused(
+                state,
+                refusal.status,
+                &refusal.message,
+                refusal.back_to_portal,
+            )
         }
     }
 }
@@ -143,11 +193,12 @@ async fn sign_in_person(
     state: &ServerState,
     settings: &PortalSsoSettings,
     headers: &HeaderMap,
-    query: SsoQuery,
-) -> Result<(String, String), Refusal> {
+    request: SsoRequest,
+    posted: bool,
+) -> Result<Outcome, Refusal> {
     let base = state.config.embedding.base_path.as_str();
-    let target = return_target(base, query.return_to.as_deref())?;
-    let token = query
+    let target = return_target(base, request.return_to.as_deref())?;
+    let token = request
         .token
         .filter(|token| !token.is_empty())
         .ok_or_else(|| {
@@ -166,6 +217,34 @@ async fn sign_in_person(
             ),
         ));
     }
+    let signed_in = match crate::session::service::current_for(state, headers).await {
+        Ok(caller) => Some(caller),
+        Err(ConsoleError::SignedOut) => None,
+        Err(error) => return Err(error.into()),
+    };
+    if let Some(current) = &signed_in {
+        let person = linked_account(state, &settings.issuer, &claims.sub).await?;
+        let same_person = person
+            .as_ref()
+            .is_some_and(|person| person.id == current.account.id);
+        let confirmed = posted
+            && request.switch.as_deref() == Some("1")
+            && !crate::infra::cross_site::is_cross_site(
+                headers,
+                &crate::infra::embedding_settings::origin_of(&state.config.public_url),
+            );
+        if !same_person && !in_portal_frame(state, headers) && !confirmed {
+            let switch = SwitchView {
+                current: &current.account,
+                person: person.as_ref(),
+                claims_name: claims.name.as_deref().unwrap_or(&claims.sub),
+                claims_sub: &claims.sub,
+                token: &token,
+                return_to: request.return_to.as_deref().unwrap_or(""),
+            };
+            return Ok(Outcome::AskFirst(sso_pages::switch(state, &switch)));
+        }
+    }
     let issuer = settings.issuer.clone();
     let root_login = settings.root_login.clone();
     // From here the token's jti is spent: the answer carries the result, never a 503 that
@@ -178,7 +257,35 @@ async fn sign_in_person(
     let old = super::cookies::value(headers, crate::session::service::cookie_name(state));
     let set_cookie = crate::session::service::start(state, account_id, old).await?;
     tracing::info!(account_id, "signed in from the portal");
-    Ok((set_cookie, target))
+    Ok(Outcome::SignedIn { set_cookie, target })
+}
+
+/// Whether the request is the portal's frame navigating with cross-site cookies: the cookie
+/// jar is then the portal's own partition, whose session the portal may replace unasked.
+fn in_portal_frame(state: &ServerState, headers: &HeaderMap) -> bool {
+    state.config.embedding.cross_site_cookies
+        && headers
+            .get("sec-fetch-dest")
+            .is_some_and(|dest| dest.as_bytes() == b"iframe")
+}
+
+/// The account a portal person is linked to, if they signed in before.
+async fn linked_account(
+    state: &ServerState,
+    issuer: &str,
+    subject: &str,
+) -> Result<Option<account::Model>, Refusal> {
+    let Some(linked) = portal_person::Entity::find()
+        .filter(portal_person::Column::Issuer.eq(issuer))
+        .filter(portal_person::Column::Subject.eq(subject))
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(account::Entity::find_by_id(linked.account_id)
+        .one(&state.db)
+        .await?)
 }
 
 /// `return_to` inside the base as the path Appward routes (the base is put back on the
@@ -222,7 +329,7 @@ fn verify(settings: &PortalSsoSettings, token: &str) -> Result<PortalClaims, Ref
         .map(|data| data.claims)
         .map_err(|error| {
             let message = match error.kind() {
-                ErrorKind::ExpiredSignature => "The sign-in token has expired. Open the console from the portal again.".to_owned(),
+                ErrorKind::ExpiredSignature => return refuse_stale("The sign-in token has expired. Open the console from the portal again."),
                 ErrorKind::InvalidAudience => "The sign-in token is meant for another service (wrong audience).".to_owned(),
                 ErrorKind::InvalidIssuer => "The sign-in token comes from an unknown issuer.".to_owned(),
                 ErrorKind::InvalidSignature => "The sign-in token's signature does not match the portal's key.".to_owned(),
@@ -258,8 +365,7 @@ async fn link_person(
     .insert(txn)
     .await
     .map_err(|error| match error.sql_err() {
-        Some(SqlErr::UniqueConstraintViolation(_)) => refuse(
-            StatusCode::FORBIDDEN,
+        Some(SqlErr::UniqueConstraintViolation(_)) => refuse_stale(
             "This sign-in token was used already: each works once. Open the console from the portal again.",
         ),
         _ => error.into(),
@@ -407,48 +513,6 @@ async fn subtree_root(
 fn in_subtree(root: &account::Model, account: &account::Model) -> bool {
     ScopePath::from_stored(root.scope_path.clone())
         .contains(&ScopePath::from_stored(account.scope_path.clone()))
-}
-
-fn refusal_page(state: &ServerState, refusal: Refusal) -> Response {
-    let message = escape(&refusal.message);
-    let base = &state.config.embedding.base_path;
-    let css = &state.bundle.css;
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Sign-in refused · Appward</title>\
-         <link rel=\"stylesheet\" href=\"{base}/pkg/{css}\"></head>\
-         <body><main id=\"main\" class=\"narrow\"><section class=\"card\" aria-labelledby=\"refused-title\">\
-         <h1 id=\"refused-title\">Sign-in refused</h1><p role=\"alert\" class=\"error\">{message}</p>\
-         </section></main></body></html>"
-    );
-    let policy = format!(
-        "default-src 'none'; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors {}",
-        state.config.frame_ancestors
-    );
-    let mut response = (refusal.status, html).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    // The page's URL holds the token: its stylesheet request must not carry it as `Referer`.
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    if let Ok(policy) = HeaderValue::from_str(&policy) {
-        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
-    }
-    response
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod bundle_names;
 mod clock;
 pub mod config;
 pub mod config_error;
+pub mod cross_site;
 pub mod crypto;
 pub mod db;
 pub mod deadline;

@@ -10,7 +10,8 @@ use crate::infra::crypto;
 use crate::infra::entities::account;
 
 /// Creates the Administrator `admin` unless an Administrator exists. Its password comes
-/// from `APPWARD_ADMIN_PASSWORD`, or is generated and printed once to the log.
+/// from `APPWARD_ADMIN_PASSWORD`, or is generated and handed over once, never through the
+/// log stream (see [`hand_over`]).
 pub async fn ensure_administrator(
     db: &DatabaseConnection,
     config: &Config,
@@ -55,10 +56,7 @@ pub async fn ensure_administrator(
     match inserted {
         Ok(()) => {
             if generated {
-                // Printed once, on purpose: nobody could sign in otherwise.
-                tracing::warn!(
-                    "created the Administrator 'admin' with the generated password: {password}"
-                );
+                hand_over(config, &password)?;
             } else {
                 tracing::info!("created the Administrator 'admin'");
             }
@@ -76,4 +74,40 @@ pub async fn ensure_administrator(
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// The file a generated Administrator password is written to when no terminal shows it.
+pub const PASSWORD_FILE: &str = "initial-admin-password";
+
+/// Hands the generated password over once, outside the log stream (no log format, file or
+/// shipper keeps it): printed straight to the terminal when the server runs in one, else
+/// written to [`PASSWORD_FILE`] in the data folder, readable by its owner only. The log says
+/// where, never what.
+fn hand_over(config: &Config, password: &str) -> Result<(), Box<dyn std::error::Error>> {
+    use std::io::{IsTerminal, Write};
+    if std::io::stderr().is_terminal() {
+        let mut terminal = std::io::stderr().lock();
+        writeln!(
+            terminal,
+            "\n  Created the Administrator 'admin' with the password: {password}\n  \
+             It is shown only this once: sign in and change it.\n"
+        )?;
+        tracing::warn!("created the Administrator 'admin'; its password is shown on the terminal");
+        return Ok(());
+    }
+    let file = config.data_dir.join(PASSWORD_FILE);
+    // One left from an earlier database is stale: made anew, owner-only from the start.
+    let _ = std::fs::remove_file(&file);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut handle = options.open(&file)?;
+    writeln!(handle, "{password}")?;
+    handle.sync_all()?;
+    tracing::warn!(
+        file = %file.display(),
+        "created the Administrator 'admin'; its password is in this file, readable by its owner only: delete it once read"
+    );
+    Ok(())
 }

@@ -2,7 +2,7 @@
 //! and the infrastructure they use (`crate::infra`) sit below it and never name it.
 mod bundle;
 mod deadline;
-mod first_start;
+pub mod first_start;
 mod router;
 pub mod web_security;
 

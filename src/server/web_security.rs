@@ -86,8 +86,8 @@ pub async fn same_site_forms(
         && (path.starts_with("/api/") || path.starts_with("/oauth/authorize"));
     // The public URL may carry a base path (issue 16); a browser's `Origin` never does.
     if guarded
-        && is_cross_site(
-            &request,
+        && crate::infra::cross_site::is_cross_site(
+            request.headers(),
             &crate::infra::embedding_settings::origin_of(&state.config.public_url),
         )
     {
@@ -100,78 +100,9 @@ pub async fn same_site_forms(
     next.run(request).await
 }
 
-fn is_cross_site(request: &Request<Body>, public_url: &str) -> bool {
-    let headers = request.headers();
-    // Browsers that send it say exactly where the request comes from; it is also the only
-    // word on pages with `Referrer-Policy: no-referrer`, whose forms send `Origin: null`.
-    if let Some(site) = headers.get("sec-fetch-site") {
-        return !matches!(site.as_bytes(), b"same-origin" | b"none");
-    }
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
-        return false;
-    };
-    let own_host = headers
-        .get(header::HOST)
-        .and_then(|host| host.to_str().ok())
-        .unwrap_or_default();
-    let same = origin == public_url
-        || origin
-            .split_once("://")
-            .is_some_and(|(_, host)| !own_host.is_empty() && host == own_host);
-    !same
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn post(headers: &[(&str, &str)]) -> Request<Body> {
-        let mut request = Request::post("/api/sign_in");
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        request.body(Body::empty()).unwrap()
-    }
-
-    #[test]
-    fn only_other_sites_are_cross_site() {
-        let public = "https://apps.example.com";
-        for (headers, cross) in [
-            (vec![], false),
-            (vec![("origin", "https://apps.example.com")], false),
-            (
-                vec![
-                    ("origin", "http://127.0.0.1:3000"),
-                    ("host", "127.0.0.1:3000"),
-                ],
-                false,
-            ),
-            (vec![("origin", "https://evil.example")], true),
-            (
-                vec![
-                    ("origin", "https://evil.example"),
-                    ("host", "apps.example.com"),
-                ],
-                true,
-            ),
-            (vec![("origin", "null")], true),
-            (vec![("sec-fetch-site", "cross-site")], true),
-            (vec![("sec-fetch-site", "same-site")], true),
-            (
-                vec![("sec-fetch-site", "same-origin"), ("origin", "null")],
-                false,
-            ),
-            (
-                vec![
-                    ("sec-fetch-site", "same-origin"),
-                    ("origin", "https://apps.example.com"),
-                ],
-                false,
-            ),
-        ] {
-            assert_eq!(is_cross_site(&post(&headers), public), cross, "{headers:?}");
-        }
-    }
 
     #[test]
     fn the_page_policy_allows_the_nonce_and_wasm_but_no_inline_script() {

@@ -980,3 +980,249 @@ async fn a_linked_portal_person_is_checked_again_at_each_sign_in() {
     );
     assert_eq!(server.count::<portal_person::Entity>().await, linked);
 }
+
+/// The login signed in with `cookie` (a `Cookie` header value), or `None` when signed out.
+async fn who(server: &TestServer, cookie: &str) -> Option<String> {
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/current_account", server.url))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    if response.status() != 200 {
+        return None;
+    }
+    let account: Value = response.json().await.unwrap();
+    account["login"].as_str().map(str::to_owned)
+}
+
+/// `/sso` as a browser holding `cookie` asks for it: `GET` with the token in the query, or
+/// `POST` of a form; with extra `headers`.
+async fn sso_as(
+    server: &TestServer,
+    cookie: &str,
+    post: Option<&[(&str, &str)]>,
+    get: &[(&str, &str)],
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let url = format!("{}/sso", server.url);
+    let mut request = match post {
+        Some(form) => client.post(url).form(form),
+        None => client.get(url).query(get),
+    };
+    request = request.header("cookie", cookie);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
+/// The `name=value` of a response's session cookie.
+fn cookie_pair(response: &reqwest::Response) -> String {
+    let cookie = common::session_cookie(response.headers()).expect("a session cookie");
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_link_from_another_site_never_switches_a_signed_in_person_unasked() {
+    let server = portal_server(&[]).await;
+    let alice = server.client();
+    let signed_in = server.sign_in(&alice, "alice", "password-123").await;
+    let alice_cookie = cookie_pair(&signed_in);
+    assert_eq!(who(&server, &alice_cookie).await.as_deref(), Some("alice"));
+    let used_before = server.count::<portal_token_use::Entity>().await;
+
+    // A top-level link from another site, with another person's token: a question, no switch.
+    let token = sign(&claims("mallory", "jti-csrf"));
+    let link = [("token", token.as_str()), ("return_to", "/console/apps")];
+    for headers in [
+        vec![
+            ("sec-fetch-site", "cross-site"),
+            ("sec-fetch-dest", "document"),
+        ],
+        vec![],
+        vec![("sec-fetch-dest", "iframe")],
+    ] {
+        let asked = sso_as(&server, &alice_cookie, None, &link, &headers).await;
+        assert_eq!(asked.status(), 200, "{headers:?}");
+        assert!(common::session_cookie(asked.headers()).is_none());
+        assert_eq!(asked.headers()["referrer-policy"], "no-referrer");
+        assert_eq!(asked.headers()["cache-control"], "no-store");
+        let page = asked.text().await.unwrap();
+        assert!(page.contains("Sign in as another person?"), "{page}");
+        assert!(page.contains("<code>alice</code>") && page.contains("<code>mallory</code>"));
+        assert!(page.contains(r#"action="/console/sso""#), "{page}");
+    }
+    assert_eq!(who(&server, &alice_cookie).await.as_deref(), Some("alice"));
+    assert_eq!(
+        server.count::<portal_token_use::Entity>().await,
+        used_before,
+        "asking uses no token"
+    );
+
+    // Another site's page posting the confirmation: asked again, never switched.
+    let confirm = [
+        ("token", token.as_str()),
+        ("return_to", "/console/apps"),
+        ("switch", "1"),
+    ];
+    for headers in [
+        vec![
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://evil.example"),
+        ],
+        vec![("origin", "https://evil.example")],
+    ] {
+        let forged = sso_as(&server, &alice_cookie, Some(&confirm), &[], &headers).await;
+        assert_eq!(forged.status(), 200, "{headers:?}");
+        assert!(common::session_cookie(forged.headers()).is_none());
+    }
+    assert_eq!(who(&server, &alice_cookie).await.as_deref(), Some("alice"));
+
+    // The page's own form, confirmed: switched, to where the link pointed.
+    let switched = sso_as(
+        &server,
+        &alice_cookie,
+        Some(&confirm),
+        &[],
+        &[
+            ("sec-fetch-site", "same-origin"),
+            ("origin", "http://127.0.0.1"),
+        ],
+    )
+    .await;
+    assert_eq!(switched.status(), 303);
+    assert_eq!(switched.headers()["location"], "/console/apps");
+    let mallory_cookie = cookie_pair(&switched);
+    assert_eq!(
+        who(&server, &mallory_cookie).await.as_deref(),
+        Some("mallory")
+    );
+    assert_eq!(
+        who(&server, &alice_cookie).await,
+        None,
+        "alice's session ended"
+    );
+
+    // The same person again: no question.
+    let again = sso_as(
+        &server,
+        &mallory_cookie,
+        None,
+        &[
+            ("token", &sign(&claims("mallory", "jti-again"))),
+            ("return_to", ""),
+        ],
+        &[("sec-fetch-site", "cross-site")],
+    )
+    .await;
+    assert_eq!(again.status(), 303);
+}
+
+#[tokio::test]
+async fn in_a_portal_frame_with_cross_site_cookies_the_portal_switches_people_unasked() {
+    let server = portal_server(&[
+        ("APPWARD_CROSS_SITE_COOKIES", "true"),
+        ("APPWARD_FRAME_ANCESTORS", "https://portal.test"),
+    ])
+    .await;
+    let first = sso_as(
+        &server,
+        "",
+        None,
+        &[("token", &sign(&claims("pat", "jti-f1")))],
+        &[
+            ("sec-fetch-dest", "iframe"),
+            ("sec-fetch-site", "cross-site"),
+        ],
+    )
+    .await;
+    assert_eq!(first.status(), 303);
+    let pat = cookie_pair(&first);
+    assert!(pat.starts_with("__Secure-appward_session="), "{pat}");
+    assert_eq!(who(&server, &pat).await.as_deref(), Some("pat"));
+    let next = sso_as(
+        &server,
+        &pat,
+        None,
+        &[("token", &sign(&claims("quinn", "jti-f2")))],
+        &[
+            ("sec-fetch-dest", "iframe"),
+            ("sec-fetch-site", "cross-site"),
+        ],
+    )
+    .await;
+    assert_eq!(next.status(), 303);
+    assert_eq!(
+        who(&server, &cookie_pair(&next)).await.as_deref(),
+        Some("quinn")
+    );
+    // The same link opened top-level still asks.
+    let top = sso_as(
+        &server,
+        &cookie_pair(&next),
+        None,
+        &[("token", &sign(&claims("pat", "jti-f3")))],
+        &[
+            ("sec-fetch-dest", "document"),
+            ("sec-fetch-site", "cross-site"),
+        ],
+    )
+    .await;
+    assert_eq!(top.status(), 200);
+    assert!(common::session_cookie(top.headers()).is_none());
+}
+
+#[tokio::test]
+async fn the_token_may_come_by_post_and_a_token_that_expired_while_asking_says_so() {
+    let server = portal_server(&[]).await;
+    // By POST, nobody signed in: signed in, the token stays out of the URL.
+    let posted = sso_as(
+        &server,
+        "",
+        Some(&[
+            ("token", &sign(&claims("pat", "jti-p1"))),
+            ("return_to", "/console/apps"),
+        ]),
+        &[],
+        &[
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "https://portal.test"),
+        ],
+    )
+    .await;
+    assert_eq!(posted.status(), 303);
+    assert_eq!(posted.headers()["location"], "/console/apps");
+    let pat = cookie_pair(&posted);
+
+    // Another person's token, 4 s past its exp (inside the 5 s leeway): asked…
+    let mut late = claims("quinn", "jti-p2");
+    late["exp"] = json!(now() - 4);
+    let token = sign(&late);
+    let asked = sso_as(&server, &pat, None, &[("token", token.as_str())], &[]).await;
+    assert_eq!(asked.status(), 200);
+    // …and by the time the person confirms, it has expired: the page says so and offers the
+    // way back to the portal.
+    tokio::time::sleep(std::time::Duration::from_millis(2_100)).await;
+    let expired = sso_as(
+        &server,
+        &pat,
+        Some(&[("token", token.as_str()), ("switch", "1")]),
+        &[],
+        &[("sec-fetch-site", "same-origin")],
+    )
+    .await;
+    assert_eq!(expired.status(), 403);
+    assert!(common::session_cookie(expired.headers()).is_none());
+    let page = expired.text().await.unwrap();
+    assert!(page.contains("has expired"), "{page}");
+    assert!(
+        page.contains(r#"href="https://portal.test""#) && page.contains("Back to the portal"),
+        "{page}"
+    );
+    assert_eq!(who(&server, &pat).await.as_deref(), Some("pat"));
+}

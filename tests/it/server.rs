@@ -142,3 +142,29 @@ async fn pages_render_while_another_server_builds_its_router() {
         "{statuses:?}"
     );
 }
+
+#[tokio::test]
+async fn a_generated_administrator_password_is_handed_over_outside_the_log() {
+    let (dir, mut env) = common::test_env(&[("RUST_LOG", "debug")]).await;
+    env.remove("APPWARD_ADMIN_PASSWORD");
+    let server = TestServer::spawn_process_in(dir, env).await;
+    // Not a terminal: the password is in an owner-only file of the data folder.
+    let file = server
+        .data_dir()
+        .join(appward::server::first_start::PASSWORD_FILE);
+    let password = std::fs::read_to_string(&file).expect("the password file");
+    let password = password.trim();
+    assert_eq!(password.len(), 20);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    // The log says where, never what.
+    let log = server.server_log();
+    assert!(log.contains("initial-admin-password"), "{log}");
+    assert!(!log.contains(password), "{log}");
+    let client = server.client();
+    assert_eq!(
+        server.sign_in(&client, "admin", password).await.status(),
+        200
+    );
+}
