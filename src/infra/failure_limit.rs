@@ -1,6 +1,7 @@
-//! Slows down guessing: after `per_minute` failures for one key (an App and an address, or a
-//! login and an address) within a minute, further attempts with that key are refused until
-//! the minute is over, even with the right secret.
+//! Slows down guessing: after `per_minute` failures for one key (an App and a client network,
+//! or a login and a client network: an IPv4 address, an IPv6 /64, see
+//! [`super::request_meta::network_of`]) within a minute, further attempts with that key are
+//! refused until the minute is over, even with the right secret.
 //!
 //! The counters live in a bounded `moka` cache: each key's window expires on its own a
 //! minute after its first failure (O(1), no sweep on the request path), and past the

@@ -27,9 +27,9 @@ pub struct Shared {
     pub config: Arc<Config>,
     /// Seals and opens App secrets.
     pub secrets: Arc<SecretBox>,
-    /// Failed sign-ins, per login and client address.
+    /// Failed sign-ins, per login and client network.
     pub sign_in_failures: Arc<FailureLimit>,
-    /// Failed App authentications, per App key and client address.
+    /// Failed App authentications, per App key and client network.
     pub client_auth_failures: Arc<FailureLimit>,
     /// Admits password hashes: a few at once, a short queue, the rest told to retry.
     pub password_gate: Arc<PasswordGate>,

@@ -72,10 +72,10 @@ pub async fn sign_in(
         return Err(ConsoleError::invalid("password", "Password is required."));
     }
     let login = Login::normalise(login);
-    let address = use_context::<Parts>()
-        .map(|parts| crate::infra::RequestMeta::of(&parts, state).client_addr)
+    let network = use_context::<Parts>()
+        .map(|parts| crate::infra::RequestMeta::of(&parts, state).client_network())
         .unwrap_or_default();
-    let limit_key = format!("{login}|{address}");
+    let limit_key = format!("{login}|{network}");
     // Checked and counted in one atomic step: of many attempts at once, no more than the
     // limit get to a password check. A success gives its attempt back.
     let attempt = state
