@@ -38,13 +38,14 @@ pub struct Config {
     /// `APPWARD_FRAME_ANCESTORS`: the CSP `frame-ancestors` sources allowed to frame the console.
     pub frame_ancestors: String,
     /// `APPWARD_SIGN_IN_ATTEMPTS`: failed sign-ins allowed per login and client network (an
-    /// IPv4 address, an IPv6 /64) per minute.
+    /// IPv4 address, an IPv6 /64) per minute; 0 also turns off the slowdown of a login.
     pub sign_in_attempts_per_minute: u32,
     /// `APPWARD_CLIENT_AUTH_ATTEMPTS`: failed App authentications allowed per App and client
     /// network per minute.
     pub client_auth_attempts_per_minute: u32,
     /// `APPWARD_FAILURE_STORE_CAPACITY`: the most keys each failure counter keeps (sign-ins,
-    /// App authentications); past it the least used are forgotten.
+    /// App authentications, the failures of each login from anywhere); past it the least
+    /// used are forgotten.
     pub failure_store_capacity: u64,
     /// `APPWARD_PASSWORD_HASHES_AT_ONCE`: how many password hashes (19 MiB each) run at once
     /// (twice as many more wait; past that, 503); none means one per CPU.

@@ -1,6 +1,7 @@
 //! Repeated failed App authentications and sign-ins are slowed down with 429 and
 //! `Retry-After`, per App and per login and client network (an IPv4 address, an IPv6 /64),
-//! with configurable thresholds; a trusted proxy may be listed by its range.
+//! with configurable thresholds; failures of one login from many networks make its attempts
+//! wait, never refused; a trusted proxy may be listed by its range.
 
 use crate::common;
 
@@ -119,6 +120,47 @@ async fn addresses_of_one_ipv6_64_share_one_sign_in_limit() {
     // Another /64 is another network: the person signs in from there.
     let response = sign_in_from(&app, "2001:db8:1:3::1", "alice", "password-123").await;
     assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn failures_of_one_login_from_many_addresses_slow_it_down_without_locking_it_out() {
+    use appward::infra::login_slowdown::{FREE_FAILURES, delay_after};
+    use std::time::{Duration, Instant};
+
+    let (app, state) =
+        TestServer::spawn_with_state(&[("APPWARD_TRUSTED_PROXIES", "127.0.0.0/8")]).await;
+    let admin = app.admin().await;
+    app.create_account(&admin, "alice", "organization", None)
+        .await;
+    let slowdown = &state.sign_in_slowdown;
+    // One guess from each of many addresses: no address reaches its own limit (10), yet
+    // past the free failures each guess of the login waited, longer each time.
+    let failures = FREE_FAILURES + 3;
+    for n in 1..=failures {
+        let address = format!("203.0.113.{n}");
+        let response = sign_in_from(&app, &address, "Alice", "wrong-password").await;
+        assert_eq!(response.status(), 401, "{address}");
+    }
+    assert_eq!(slowdown.slowed(), 3);
+    let next = slowdown.next_delay("alice");
+    assert_eq!(next, delay_after(failures));
+    assert!(next >= Duration::from_secs(2), "{next:?}");
+
+    // The next attempt waits that long, and the right password still signs in.
+    let started = Instant::now();
+    let response = sign_in_from(&app, "198.51.100.7", "alice", "password-123").await;
+    let took = started.elapsed();
+    assert_eq!(response.status(), 200);
+    assert_eq!(slowdown.slowed(), 4);
+    assert!(took >= next, "{took:?}");
+
+    // The success forgot the failures: the next attempt does not wait.
+    assert_eq!(slowdown.next_delay("alice"), Duration::ZERO);
+    let response = sign_in_from(&app, "203.0.113.200", "alice", "wrong-password").await;
+    assert_eq!(response.status(), 401);
+    assert_eq!(slowdown.slowed(), 4);
+    // Other logins were never slowed down.
+    assert_eq!(slowdown.next_delay("admin"), Duration::ZERO);
 }
 
 #[tokio::test]
