@@ -1,4 +1,5 @@
 //! Every setting of Appward, read from the environment in one place (SPEC §6).
+use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -31,16 +32,20 @@ pub struct Config {
     pub session_ttl: Duration,
     /// `APPWARD_REQUIRE_PKCE`: whether every authorization request must carry PKCE.
     pub require_pkce: bool,
-    /// `APPWARD_TRUSTED_PROXIES`: addresses whose `X-Forwarded-For` is believed.
-    pub trusted_proxies: Vec<IpAddr>,
+    /// `APPWARD_TRUSTED_PROXIES`: addresses and CIDR ranges whose `X-Forwarded-For` is
+    /// believed.
+    pub trusted_proxies: Vec<IpNet>,
     /// `APPWARD_FRAME_ANCESTORS`: the CSP `frame-ancestors` sources allowed to frame the console.
     pub frame_ancestors: String,
-    /// `APPWARD_SIGN_IN_ATTEMPTS`: failed sign-ins allowed per login and address per minute.
+    /// `APPWARD_SIGN_IN_ATTEMPTS`: failed sign-ins allowed per login and client network (an
+    /// IPv4 address, an IPv6 /64) per minute; 0 also turns off the slowdown of a login.
     pub sign_in_attempts_per_minute: u32,
-    /// `APPWARD_CLIENT_AUTH_ATTEMPTS`: failed App authentications allowed per App per minute.
+    /// `APPWARD_CLIENT_AUTH_ATTEMPTS`: failed App authentications allowed per App and client
+    /// network per minute.
     pub client_auth_attempts_per_minute: u32,
     /// `APPWARD_FAILURE_STORE_CAPACITY`: the most keys each failure counter keeps (sign-ins,
-    /// App authentications); past it the least used are forgotten.
+    /// App authentications, the failures of each login from anywhere); past it the least
+    /// used are forgotten.
     pub failure_store_capacity: u64,
     /// `APPWARD_PASSWORD_HASHES_AT_ONCE`: how many password hashes (19 MiB each) run at once
     /// (twice as many more wait; past that, 503); none means one per CPU.
@@ -119,7 +124,7 @@ impl Config {
             refresh_token_ttl: parse(&lookup, "APPWARD_REFRESH_TOKEN_TTL", "30d", duration)?,
             session_ttl: parse(&lookup, "APPWARD_SESSION_TTL", "8h", duration)?,
             require_pkce: parse(&lookup, "APPWARD_REQUIRE_PKCE", "false", boolean)?,
-            trusted_proxies: parse(&lookup, "APPWARD_TRUSTED_PROXIES", "", addresses)?,
+            trusted_proxies: parse(&lookup, "APPWARD_TRUSTED_PROXIES", "", networks)?,
             frame_ancestors: embedding.frame_ancestors.clone(),
             sign_in_attempts_per_minute: parse(&lookup, "APPWARD_SIGN_IN_ATTEMPTS", "10", number)?,
             client_auth_attempts_per_minute: parse(
@@ -243,15 +248,34 @@ fn number<T: std::str::FromStr>(value: &str) -> Result<T, String> {
         .map_err(|_| "must be a whole number".to_owned())
 }
 
-fn addresses(value: &str) -> Result<Vec<IpAddr>, String> {
+/// Addresses (`10.0.0.1`, `::1`) and CIDR ranges (`10.0.0.0/8`, `fd00::/8`), separated by
+/// commas or spaces. An IPv4-mapped IPv6 address or range (`::ffff:10.0.0.1`) stands for
+/// its IPv4 form, as client addresses are compared in that form.
+fn networks(value: &str) -> Result<Vec<IpNet>, String> {
     value
         .split([',', ' '])
         .filter(|part| !part.is_empty())
         .map(|part| {
-            part.parse()
-                .map_err(|_| format!("{part} is not an IP address"))
+            let network = match part.parse::<IpAddr>() {
+                Ok(address) => IpNet::from(address),
+                Err(_) => part.parse::<IpNet>().map_err(|_| {
+                    format!("{part} is neither an IP address nor a CIDR range such as 10.0.0.0/8")
+                })?,
+            };
+            Ok(canonical(network.trunc()))
         })
         .collect()
+}
+
+/// An IPv4-mapped IPv6 range (`::ffff:0:0/96` and narrower) as its IPv4 range.
+fn canonical(network: IpNet) -> IpNet {
+    match network {
+        IpNet::V6(v6) if v6.prefix_len() >= 96 => match v6.addr().to_ipv4_mapped() {
+            Some(v4) => IpNet::new(IpAddr::V4(v4), v6.prefix_len() - 96).unwrap_or(network),
+            None => network,
+        },
+        _ => network,
+    }
 }
 
 #[cfg(test)]
@@ -291,16 +315,57 @@ mod tests {
             ("APPWARD_SESSION_TTL", "15m"),
             ("APPWARD_ACCESS_TOKEN_TTL", "600"),
             ("APPWARD_REQUIRE_PKCE", "true"),
-            ("APPWARD_TRUSTED_PROXIES", "10.0.0.1, ::1"),
+            (
+                "APPWARD_TRUSTED_PROXIES",
+                "10.0.0.1, ::1 172.16.0.0/12,fd00::/8",
+            ),
             ("APPWARD_PUBLIC_URL", "https://apps.example.com/"),
         ])
         .unwrap();
         assert_eq!(config.session_ttl, Duration::from_secs(900));
         assert_eq!(config.access_token_ttl, Duration::from_secs(600));
         assert!(config.require_pkce);
-        assert_eq!(config.trusted_proxies.len(), 2);
+        let trusted: Vec<String> = config
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            trusted,
+            ["10.0.0.1/32", "::1/128", "172.16.0.0/12", "fd00::/8"]
+        );
         assert_eq!(config.public_url, "https://apps.example.com");
         assert!(config.is_https());
+    }
+
+    #[test]
+    fn trusted_proxies_take_addresses_and_ranges_and_refuse_anything_else() {
+        let trusted = |value: &str| {
+            config(&[("APPWARD_TRUSTED_PROXIES", value)]).map(|config| {
+                config
+                    .trusted_proxies
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+            })
+        };
+        // Bits past the prefix are dropped; a mapped IPv6 form is its IPv4 form.
+        assert_eq!(
+            trusted("10.1.2.3/8 ::ffff:192.0.2.0/120 ::ffff:192.0.2.7").unwrap(),
+            ["10.0.0.0/8", "192.0.2.0/24", "192.0.2.7/32"]
+        );
+        for bad in [
+            "10.0.0.0/33",
+            "fd00::/129",
+            "proxy.internal",
+            "10.0.0/8",
+            "10.0.0.0/",
+        ] {
+            let error = trusted(bad).unwrap_err();
+            assert_eq!(error.variable, "APPWARD_TRUSTED_PROXIES", "{bad}");
+            assert!(error.message.starts_with(bad), "{bad}: {}", error.message);
+            assert!(error.to_string().starts_with("APPWARD_TRUSTED_PROXIES: "));
+        }
     }
 
     #[test]

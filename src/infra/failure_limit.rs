@@ -1,6 +1,8 @@
-//! Slows down guessing: after `per_minute` failures for one key (an App and an address, or a
-//! login and an address) within a minute, further attempts with that key are refused until
-//! the minute is over, even with the right secret.
+//! Slows down guessing: after `per_minute` failures for one key (an App and a client network,
+//! or a login and a client network: an IPv4 address, an IPv6 /64, see
+//! [`super::request_meta::network_of`]) within a minute, further attempts with that key are
+//! refused until the minute is over, even with the right secret. Failures of one login from
+//! many networks are slowed down by [`super::login_slowdown`] instead.
 //!
 //! The counters live in a bounded `moka` cache: each key's window expires on its own a
 //! minute after its first failure (O(1), no sweep on the request path), and past the
@@ -16,7 +18,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 /// What the store keeps of a key.
-fn digest(key: &str) -> [u8; 32] {
+pub(super) fn digest(key: &str) -> [u8; 32] {
     use sha2::{Digest, Sha256};
     Sha256::digest(key.as_bytes()).into()
 }

@@ -1,5 +1,5 @@
 //! What every feature stands on: configuration, the database and its entities, crypto,
-//! the sealed secrets box, the failure limiter, request metadata and the shared state.
+//! the sealed secrets box, the failure limiter and the login slowdown, request metadata and the shared state.
 //! Nothing here knows a feature; the features and the composition root (`crate::server`)
 //! use it.
 pub mod bundle_names;
@@ -16,6 +16,7 @@ pub mod failure_limit;
 pub mod faults;
 pub mod grant_rows;
 pub mod grant_writer;
+pub mod login_slowdown;
 pub mod read_path;
 pub mod request_meta;
 pub mod secret_box;

@@ -10,6 +10,7 @@ use super::config::Config;
 use super::crypto::PasswordGate;
 use super::failure_limit::FailureLimit;
 use super::grant_writer::GrantWriter;
+use super::login_slowdown::LoginSlowdown;
 use super::read_path::ReadPath;
 use super::secret_box::SecretBox;
 use crate::error::ConsoleError;
@@ -27,9 +28,11 @@ pub struct Shared {
     pub config: Arc<Config>,
     /// Seals and opens App secrets.
     pub secrets: Arc<SecretBox>,
-    /// Failed sign-ins, per login and client address.
+    /// Failed sign-ins, per login and client network.
     pub sign_in_failures: Arc<FailureLimit>,
-    /// Failed App authentications, per App key and client address.
+    /// Failed sign-ins, per login from anywhere: they slow the login's attempts down.
+    pub sign_in_slowdown: Arc<LoginSlowdown>,
+    /// Failed App authentications, per App key and client network.
     pub client_auth_failures: Arc<FailureLimit>,
     /// Admits password hashes: a few at once, a short queue, the rest told to retry.
     pub password_gate: Arc<PasswordGate>,
@@ -78,6 +81,10 @@ impl ServerState {
             db,
             sign_in_failures: Arc::new(FailureLimit::new(
                 config.sign_in_attempts_per_minute,
+                config.failure_store_capacity,
+            )),
+            sign_in_slowdown: Arc::new(LoginSlowdown::new(
+                config.sign_in_attempts_per_minute > 0,
                 config.failure_store_capacity,
             )),
             client_auth_failures: Arc::new(FailureLimit::new(

@@ -43,7 +43,8 @@ pub struct AuthenticatedApp {
 }
 
 /// The live App whose key and secret the request presents. Failures are counted per App key
-/// and client address, so that guesses from one address cannot lock the App out elsewhere.
+/// and client network (an IPv4 address, an IPv6 /64), so that guesses from one network cannot
+/// lock the App out elsewhere.
 pub async fn authenticate(
     state: &ServerState,
     meta: &RequestMeta,
@@ -70,11 +71,11 @@ pub async fn authenticate(
     };
     let refused = || OAuthError::invalid_client("Unknown App key or wrong App secret.");
     // Keyed by what was presented (cut short), so unknown keys are counted too, and by the
-    // address it came from.
+    // network it came from.
     let limit_key = format!(
         "{}|{}",
         key.chars().take(64).collect::<String>(),
-        meta.client_addr
+        meta.client_network()
     );
     if let Err(retry_after) = state.client_auth_failures.check(&limit_key) {
         return Err(OAuthError::too_many_failures(retry_after));

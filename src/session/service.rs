@@ -72,16 +72,24 @@ pub async fn sign_in(
         return Err(ConsoleError::invalid("password", "Password is required."));
     }
     let login = Login::normalise(login);
-    let address = use_context::<Parts>()
-        .map(|parts| crate::infra::RequestMeta::of(&parts, state).client_addr)
+    let network = use_context::<Parts>()
+        .map(|parts| crate::infra::RequestMeta::of(&parts, state).client_network())
         .unwrap_or_default();
-    let limit_key = format!("{login}|{address}");
+    let limit_key = format!("{login}|{network}");
     // Checked and counted in one atomic step: of many attempts at once, no more than the
     // limit get to a password check. A success gives its attempt back.
     let attempt = state
         .sign_in_failures
         .reserve(&limit_key)
         .map_err(|retry_after| ConsoleError::TooManyRequests { retry_after })?;
+    // Failures of this login from anywhere slow it down (never a refusal).
+    let slowed = match state.sign_in_slowdown.wait(&login).await {
+        Ok(slowed) => slowed,
+        Err(busy) => {
+            attempt.succeeded();
+            return Err(busy);
+        }
+    };
     // Every account's login passed `Login::parse`: a value it refuses (a NUL, which
     // PostgreSQL would not even compare) is looked up nowhere and refused like any unknown
     // login, after the same hash.
@@ -100,6 +108,7 @@ pub async fn sign_in(
         Err(busy) => {
             // Not checked: not a failure either.
             attempt.succeeded();
+            slowed.not_checked();
             return Err(busy);
         }
     };
@@ -108,6 +117,7 @@ pub async fn sign_in(
         return Err(ConsoleError::WrongCredentials);
     }
     attempt.succeeded();
+    slowed.succeeded();
     let account = found.ok_or(ConsoleError::WrongCredentials)?;
     let old = request_cookie_token(cookie_name(state));
     set_cookie(&start(state, account.id, old).await?);
