@@ -23,6 +23,7 @@ pub fn document(options: LeptosOptions) -> impl IntoView {
             data-theme=theme.as_str()
             data-base=(!base.is_empty()).then(|| base.clone())
             data-frameless=marks.frameless.then_some("true")
+            data-cross-site-cookies=marks.cross_site_cookies.then_some("true")
             data-frame-origins=marks.frame_origins
         >
             <head>

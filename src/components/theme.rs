@@ -1,6 +1,8 @@
 //! Light and dark: the palette follows the system unless the viewer chose one, and the
 //! choice is kept in a cookie so that the server renders the right theme at once (no
-//! flash). The stylesheet reads the choice from `<html data-theme>`.
+//! flash). The stylesheet reads the choice from `<html data-theme>`. The browser writes the
+//! cookie with the attributes of the server's cookies (`CookieScope`): under the base path,
+//! and a cross-site one when the console's cookies are.
 use leptos::prelude::*;
 
 /// The cookie that keeps the viewer's choice.
@@ -48,31 +50,16 @@ impl Theme {
             .unwrap_or_default()
     }
 
-    /// The choice kept in a `Cookie:` header's value, if any.
-    pub fn from_cookie_header(header: &str) -> Self {
-        header
-            .split(';')
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == THEME_COOKIE)
-            .map(|(_, value)| Self::parse(value))
-            .unwrap_or_default()
-    }
-
     /// The choice the page being rendered carries (the request's cookie on the server,
     /// `<html data-theme>` in the browser).
     pub fn current() -> Self {
         #[cfg(feature = "ssr")]
         {
+            // The first one sent is the most specific path's (a choice kept at `Path=/`
+            // before the console had a base path comes after it).
             use_context::<axum::http::request::Parts>()
-                .and_then(|parts| {
-                    parts
-                        .headers
-                        .get_all(axum::http::header::COOKIE)
-                        .iter()
-                        .filter_map(|value| value.to_str().ok())
-                        .map(Self::from_cookie_header)
-                        .find(|theme| *theme != Self::System)
-                })
+                .and_then(|parts| crate::embedding::cookies::first(&parts.headers, THEME_COOKIE))
+                .map(|value| Self::parse(&value))
                 .unwrap_or_default()
         }
         #[cfg(not(feature = "ssr"))]
@@ -85,7 +72,8 @@ impl Theme {
         }
     }
 
-    /// Applies the choice to the page and keeps it for a year.
+    /// Applies the choice to the page and keeps it for a year, in a cookie of the console's
+    /// scope.
     fn apply(self) {
         #[cfg(feature = "hydrate")]
         {
@@ -95,9 +83,11 @@ impl Theme {
                 let _ = root.set_attribute("data-theme", self.as_str());
             }
             if let Ok(html) = document.dyn_into::<web_sys::HtmlDocument>() {
+                let scope = crate::embedding::cookie_scope::CookieScope::of_page();
                 let _ = html.set_cookie(&format!(
-                    "{THEME_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-                    self.as_str()
+                    "{THEME_COOKIE}={}{}; Max-Age=31536000",
+                    self.as_str(),
+                    scope.attributes()
                 ));
             }
         }
@@ -138,18 +128,9 @@ mod tests {
 
     #[test]
     fn the_cookie_names_the_choice_and_anything_else_follows_the_system() {
-        assert_eq!(
-            Theme::from_cookie_header("a=1; appward_theme=dark"),
-            Theme::Dark
-        );
-        assert_eq!(
-            Theme::from_cookie_header("appward_theme=light"),
-            Theme::Light
-        );
-        assert_eq!(
-            Theme::from_cookie_header("appward_theme=purple"),
-            Theme::System
-        );
-        assert_eq!(Theme::from_cookie_header(""), Theme::System);
+        assert_eq!(Theme::parse("dark"), Theme::Dark);
+        assert_eq!(Theme::parse("light"), Theme::Light);
+        assert_eq!(Theme::parse("purple"), Theme::System);
+        assert_eq!(Theme::parse(""), Theme::System);
     }
 }

@@ -1,9 +1,10 @@
 //! Embedding the console into a larger portal (issue 16): a base path, cross-site cookies,
 //! sign-in from the portal (SSO), frameless mode, the operator's theme, and the frame's
 //! messages to the portal. Most of it is decided on the server; the browser bundle only
-//! learns the base path from the rendered page.
+//! learns the base path and the cookies' scope from the rendered page.
 #[cfg(feature = "ssr")]
 pub mod base_path;
+pub mod cookie_scope;
 #[cfg(feature = "ssr")]
 pub mod cookies;
 #[cfg(feature = "ssr")]

@@ -254,7 +254,7 @@ async fn sign_in_person(
         Box::pin(async move { link_person(txn, &issuer, &root_login, claims).await })
     })
     .await?;
-    let old = super::cookies::value(headers, crate::session::service::cookie_name(state));
+    let old = super::cookies::only(headers, crate::session::service::cookie_name(state));
     let set_cookie = crate::session::service::start(state, account_id, old).await?;
     tracing::info!(account_id, "signed in from the portal");
     Ok(Outcome::SignedIn { set_cookie, target })

@@ -8,14 +8,16 @@ use crate::session::SignIn;
 
 /// Login name and password; a wrong pair gets one message that does not say which was wrong.
 /// `?next=` (a path of this site) is where the user goes once signed in: an App's
-/// authorization request sends users here first.
+/// authorization request sends users here first. `?reason=cookies` says why the browser was
+/// signed out: it sent two session cookies, and the server cleared both.
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
-    let next = use_query_map()
-        .get_untracked()
+    let query = use_query_map().get_untracked();
+    let next = query
         .get("next")
         .filter(|next| crate::session::local_path(next).is_some());
+    let two_cookies = query.get("reason").as_deref() == Some("cookies");
     // The server answers the hydrated page with where to go instead of redirecting: it may
     // be a server route, and the console's first view is rendered whole by the server, so
     // it is loaded as a whole document (no empty frame while the account loads).
@@ -36,6 +38,11 @@ pub fn SignInPage() -> impl IntoView {
             <h1>"Appward"</h1>
             <section class="card" aria-labelledby="sign-in-title">
                 <h2 id="sign-in-title">"Sign in"</h2>
+                {two_cookies.then(|| view! {
+                    <p class="notice" role="status">
+                        "Your browser sent two session cookies, which can happen when another site on this domain sets one. Both were cleared: sign in again."
+                    </p>
+                })}
                 <ServerForm action=sign_in read=read_sign_in>
                     {next.map(|next| view! { <input type="hidden" name="next" value=next/> })}
                     <Field label="Login" name="login" autocomplete="username" required=true error=field_error("login")/>

@@ -69,6 +69,11 @@ pub fn router(state: ServerState) -> Router {
         .merge(crate::resources::routes())
         .merge(super::bundle::routes(&state))
         .merge(console)
+        // Two session cookies: signed out, both cleared, and sign-in says why.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::session::cookie_guard::clear_duplicates,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             super::deadline::bound,

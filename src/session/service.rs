@@ -7,6 +7,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use super::model::SignedInAccount;
 use crate::domain::{AccountLevel, Login};
+use crate::embedding::cookies::{self, Reader};
 use crate::error::ConsoleError;
 use crate::infra::entities::{account, session};
 use crate::infra::{ServerState, crypto, now};
@@ -148,10 +149,11 @@ pub async fn start(
     }
     .insert(&state.db)
     .await?;
-    Ok(format!(
-        "{}={token}{}",
+    Ok(cookies::set(
+        &state.config,
         cookie_name(state),
-        crate::embedding::cookies::attributes(&state.config)
+        &token,
+        Reader::Server,
     ))
 }
 
@@ -163,10 +165,10 @@ pub async fn sign_out(state: &ServerState) -> Result<(), ConsoleError> {
             .exec(&state.db)
             .await?;
     }
-    set_cookie(&format!(
-        "{}={}; Max-Age=0",
+    set_cookie(&cookies::removal(
+        &state.config,
         cookie_name(state),
-        crate::embedding::cookies::attributes(&state.config)
+        Reader::Server,
     ));
     Ok(())
 }
@@ -178,7 +180,8 @@ pub async fn current(state: &ServerState) -> Result<Caller, ConsoleError> {
 }
 
 /// The account whose session cookie is among `headers` (for plain axum handlers), or
-/// [`ConsoleError::SignedOut`].
+/// [`ConsoleError::SignedOut`]: also when the request carries two session cookies (another
+/// host of the domain may have set one; `session::cookie_guard` clears both).
 pub async fn current_for(state: &ServerState, headers: &HeaderMap) -> Result<Caller, ConsoleError> {
     let token = cookie_token(headers, cookie_name(state)).ok_or(ConsoleError::SignedOut)?;
     let id_hash = crypto::token_digest(&token);
@@ -219,16 +222,9 @@ fn request_cookie_token(name: &str) -> Option<String> {
     cookie_token(&use_context::<Parts>()?.headers, name)
 }
 
+/// The session cookie's value when the request carries exactly one.
 fn cookie_token(headers: &HeaderMap, cookie: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == cookie)
-        .map(|(_, value)| value.to_owned())
-        .filter(|value| !value.is_empty())
+    cookies::only(headers, cookie)
 }
 
 fn set_cookie(value: &str) {

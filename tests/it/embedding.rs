@@ -444,7 +444,10 @@ async fn pages_links_redirects_and_cookies_live_under_the_base_path() {
     // The session cookie's path is the base; signed in, the console renders under it.
     let client = server.client();
     let cookie = server.admin_session_cookie(&client).await;
-    assert!(cookie.contains("Path=/console;"), "{cookie}");
+    assert!(
+        cookie.split(';').any(|a| a.trim() == "Path=/console"),
+        "{cookie}"
+    );
     let apps = client
         .get(format!("{}/apps?tab=management", server.url))
         .send()
@@ -556,8 +559,17 @@ async fn cross_site_cookies_keep_the_csrf_check() {
     let client = server.client();
     let cookie = server.admin_session_cookie(&client).await;
     assert!(cookie.starts_with("__Secure-appward_session="), "{cookie}");
-    assert!(
-        cookie.ends_with("; Path=/; HttpOnly; SameSite=None; Secure; Partitioned"),
+    let mut attributes: Vec<&str> = cookie.split(';').skip(1).map(str::trim).collect();
+    attributes.sort();
+    assert_eq!(
+        attributes,
+        [
+            "HttpOnly",
+            "Partitioned",
+            "Path=/",
+            "SameSite=None",
+            "Secure"
+        ],
         "{cookie}"
     );
     let post = |headers: Vec<(&'static str, &'static str)>| {
@@ -658,8 +670,10 @@ async fn frameless_mode_is_asked_once_and_kept() {
     .await;
     server.url = format!("{}/console", server.url);
     let client = server.client();
+    // The portal's frame: the browser says `Sec-Fetch-Dest: iframe`.
     let first = client
         .get(format!("{}/sign-in?embed=1", server.url))
+        .header("sec-fetch-dest", "iframe")
         .send()
         .await
         .unwrap();
@@ -710,6 +724,136 @@ async fn frameless_mode_is_asked_once_and_kept() {
         .await
         .unwrap();
     assert!(!other.contains("data-frameless"));
+}
+
+/// The attributes of a `Set-Cookie` value, sorted.
+fn cookie_attributes(set_cookie: &str) -> Vec<String> {
+    let mut attributes: Vec<String> = set_cookie
+        .split(';')
+        .skip(1)
+        .map(|a| a.trim().to_owned())
+        .collect();
+    attributes.sort();
+    attributes
+}
+
+#[tokio::test]
+async fn embed_1_counts_only_inside_a_frame() {
+    let mut server = TestServer::spawn_with(&[("APPWARD_BASE_PATH", "/console")]).await;
+    server.url = format!("{}/console", server.url);
+    let get = |dest: Option<&'static str>| {
+        let mut request = server
+            .client()
+            .get(format!("{}/sign-in?embed=1", server.url));
+        if let Some(dest) = dest {
+            request = request.header("sec-fetch-dest", dest);
+        }
+        request.send()
+    };
+    let frameless_cookie = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("appward_frameless="))
+            .map(str::to_owned)
+    };
+    // A link followed at the top level (or by a client that says nothing): the console keeps
+    // its header and Sign out, and remembers nothing.
+    for dest in [None, Some("document")] {
+        let response = get(dest).await.unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(frameless_cookie(&response), None, "{dest:?}");
+        let html = response.text().await.unwrap();
+        assert!(!html.contains("data-frameless"), "{dest:?}: {html}");
+    }
+    // In the portal's frame: frameless, and kept.
+    let framed = get(Some("iframe")).await.unwrap();
+    let set = frameless_cookie(&framed).expect("the frameless cookie");
+    assert_eq!(
+        cookie_attributes(&set),
+        ["HttpOnly", "Path=/console", "SameSite=Lax"],
+        "{set}"
+    );
+    assert!(
+        framed
+            .text()
+            .await
+            .unwrap()
+            .contains(r#"data-frameless="true""#)
+    );
+}
+
+#[tokio::test]
+async fn every_console_cookie_and_the_page_carry_the_base_path_and_the_cross_site_attributes() {
+    let mut server = TestServer::spawn_with(&[
+        ("APPWARD_BASE_PATH", "/console"),
+        ("APPWARD_CROSS_SITE_COOKIES", "true"),
+        ("APPWARD_FRAME_ANCESTORS", "https://portal.example"),
+    ])
+    .await;
+    server.url = format!("{}/console", server.url);
+    let cross_site = ["Partitioned", "Path=/console", "SameSite=None", "Secure"];
+    let with_http_only = |attributes: &[&str]| {
+        let mut all: Vec<String> = attributes.iter().map(|a| a.to_string()).collect();
+        all.push("HttpOnly".into());
+        all.sort();
+        all
+    };
+    // The session cookie.
+    let session = server.admin_session_cookie(&server.client()).await;
+    assert_eq!(
+        cookie_attributes(&session),
+        with_http_only(&cross_site),
+        "{session}"
+    );
+    // The frameless cookie.
+    let framed = server
+        .client()
+        .get(format!("{}/sign-in?embed=1", server.url))
+        .header("sec-fetch-dest", "iframe")
+        .send()
+        .await
+        .unwrap();
+    let frameless = framed
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("appward_frameless=1"))
+        .expect("the frameless cookie")
+        .to_owned();
+    assert_eq!(
+        cookie_attributes(&frameless),
+        with_http_only(&cross_site),
+        "{frameless}"
+    );
+    // The theme cookie, which the browser writes: the page tells it the base path and that
+    // cookies are cross-site (it writes them with `CookieScope::attributes`, the attributes
+    // above: unit tests of `src/embedding/cookie_scope.rs` and `src/embedding/cookies.rs`);
+    // the server reads the choice under the base path before a copy of the whole host's.
+    let page = reqwest::Client::new()
+        .get(format!("{}/sign-in", server.url))
+        .header("cookie", "appward_theme=dark; appward_theme=light")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains(r#"data-base="/console""#), "{page}");
+    assert!(page.contains(r#"data-cross-site-cookies="true""#), "{page}");
+    assert!(page.contains(r#"data-theme="dark""#), "{page}");
+    // Same-site cookies: the page says nothing of cross-site ones.
+    let same_site = TestServer::spawn().await;
+    let page = reqwest::get(format!("{}/sign-in", same_site.url))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("data-cross-site-cookies"), "{page}");
 }
 
 #[tokio::test]

@@ -292,17 +292,17 @@ async fn every_console_page_checks_rights_on_the_server() {
         .await
         .key;
     let edit = format!("/apps/{key}");
-    let any_signed_in = [200, 200, 200, 200, 200, 302];
+    let any_signed_in = [200, 200, 200, 200, 200, 303];
     let pages: [(&str, [u16; 6]); 7] = [
         ("/", any_signed_in),
         ("/apps?tab=registration&api=unified", any_signed_in),
         ("/apps?tab=management&api=system", any_signed_in),
         ("/apps/new", any_signed_in),
         ("/accounts", any_signed_in),
-        (&edit, [200, 200, 200, 404, 404, 302]),
+        (&edit, [200, 200, 200, 404, 404, 303]),
         (
             "/apps/no-such-app-key-0000000000000",
-            [404, 404, 404, 404, 404, 302],
+            [404, 404, 404, 404, 404, 303],
         ),
     ];
     let mut failures = Vec::new();
@@ -321,7 +321,11 @@ async fn every_console_page_checks_rights_on_the_server() {
                     "{path} as {caller}: {status}, expected {}",
                     expected[index]
                 ));
-            } else if status == 302 && location.as_ref().is_none_or(|l| l != "/sign-in") {
+            } else if status == 303
+                && location
+                    .as_ref()
+                    .is_none_or(|l| l.to_str().ok() != Some(&appward::session::sign_in_path(path)))
+            {
                 failures.push(format!("{path} as {caller}: redirected to {location:?}"));
             }
         }

@@ -182,3 +182,171 @@ async fn an_idle_session_expires() {
         0
     );
 }
+
+/// The `Set-Cookie` values of `response` for the cookie `name`.
+fn set_cookies<'a>(response: &'a reqwest::Response, name: &str) -> Vec<&'a str> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter(|value| value.starts_with(&format!("{name}=")))
+        .collect()
+}
+
+/// The attributes of a `Set-Cookie` value, as `name=value` or bare names.
+fn attributes(set_cookie: &str) -> Vec<&str> {
+    set_cookie.split(';').skip(1).map(str::trim).collect()
+}
+
+#[tokio::test]
+async fn two_session_cookies_sign_the_browser_out_clear_both_and_say_why() {
+    const NAME: &str = "__Secure-appward_session";
+    let mut app = TestServer::spawn_with(&[
+        ("APPWARD_BASE_PATH", "/console"),
+        ("APPWARD_PUBLIC_URL", "https://apps.example.com/console"),
+    ])
+    .await;
+    app.url = format!("{}/console", app.url);
+    let signed_in = app
+        .call(
+            &app.client(),
+            "sign_in",
+            &[("login", "admin"), ("password", ADMIN_PASSWORD)],
+        )
+        .await;
+    let own = session_cookie(signed_in.headers()).unwrap();
+    let own = own.split(';').next().unwrap().to_owned();
+    assert!(own.starts_with(NAME), "{own}");
+    // A sibling host (blog.example.com) planted one for `Domain=example.com;
+    // Path=/console/apps`: the browser sends both, in either order.
+    let planted = format!("{NAME}=planted-by-a-sibling-host");
+    let get = |path: &str, cookie: String| {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .get(format!("{}{path}", app.url))
+            .header("accept", "text/html")
+            .header("cookie", cookie)
+            .send()
+    };
+    assert_eq!(
+        get("/apps", own.clone()).await.unwrap().status(),
+        200,
+        "one cookie: signed in"
+    );
+    for both in [format!("{own}; {planted}"), format!("{planted}; {own}")] {
+        // A page: signed out, sent to sign in with the reason.
+        let page = get("/apps?tab=management", both.clone()).await.unwrap();
+        assert!(page.status().is_redirection(), "{both}: {}", page.status());
+        let location = page.headers()["location"].to_str().unwrap();
+        assert!(location.starts_with("/console/sign-in?"), "{location}");
+        assert!(location.contains("reason=cookies"), "{location}");
+        // Removed for every path the cookie could have had, on the host and its parent
+        // domains.
+        let removals = set_cookies(&page, NAME);
+        for path in ["/", "/console", "/console/", "/console/apps"] {
+            for domain in [None, Some("example.com"), Some("apps.example.com")] {
+                assert!(
+                    removals.iter().any(|removal| {
+                        let attributes = attributes(removal);
+                        removal.starts_with(&format!("{NAME}=;"))
+                            && attributes.contains(&"Max-Age=0")
+                            && attributes.contains(&"Secure")
+                            && attributes.contains(&format!("Path={path}").as_str())
+                            && match domain {
+                                Some(domain) => {
+                                    attributes.contains(&format!("Domain={domain}").as_str())
+                                }
+                                None => !attributes.iter().any(|a| a.starts_with("Domain=")),
+                            }
+                    }),
+                    "no removal for {path} on {domain:?}: {removals:#?}"
+                );
+            }
+        }
+        // A server function: signed out, both removed too.
+        let call = reqwest::Client::new()
+            .post(format!("{}/api/current_account", app.url))
+            .header("cookie", both.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(call.status(), 401);
+        assert!(!set_cookies(&call, NAME).is_empty());
+        // The sign-in page itself gets the reason, and says it.
+        let sign_in = get("/sign-in", both.clone()).await.unwrap();
+        assert_eq!(sign_in.status(), 303);
+        assert_eq!(
+            sign_in.headers()["location"],
+            "/console/sign-in?reason=cookies"
+        );
+        let html = get("/sign-in?reason=cookies", both.clone())
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("Your browser sent two session cookies"),
+            "{html}"
+        );
+    }
+    // Signing in again with both still there: the removals come first, the new session last.
+    let again = reqwest::Client::new()
+        .post(format!("{}/api/sign_in", app.url))
+        .header("cookie", format!("{planted}; {own}"))
+        .form(&[("login", "admin"), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(again.status().is_success(), "{}", again.status());
+    let set = set_cookies(&again, NAME);
+    let new = set.last().unwrap();
+    assert!(!new.starts_with(&format!("{NAME}=;")), "{set:#?}");
+    assert!(set.len() > 1, "{set:#?}");
+    assert_eq!(
+        get("/apps", new.split(';').next().unwrap().to_owned())
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn two_session_cookies_on_an_authorization_request_lead_to_sign_in_with_the_reason() {
+    let app = TestServer::spawn().await;
+    let (oauth_app, _) = app.app_and_user(&[]).await;
+    let own = app.admin_session_cookie(&app.client()).await;
+    let own = own.split(';').next().unwrap().to_owned();
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/oauth/authorize", app.url))
+        .query(&[
+            ("response_type", "code"),
+            ("client_id", oauth_app.key.as_str()),
+            ("redirect_uri", oauth_app.redirect_uri.as_str()),
+            ("state", "s1"),
+        ])
+        .header("cookie", format!("{own}; appward_session=planted"))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection(), "{}", response.status());
+    let location = response.headers()["location"].to_str().unwrap();
+    assert!(location.starts_with("/sign-in?next="), "{location}");
+    assert!(location.ends_with("&reason=cookies"), "{location}");
+    let removals = set_cookies(&response, "appward_session");
+    for path in ["/", "/oauth", "/oauth/", "/oauth/authorize"] {
+        assert!(
+            removals.iter().any(|removal| attributes(removal)
+                .contains(&format!("Path={path}").as_str())
+                && attributes(removal).contains(&"Max-Age=0")),
+            "{path}: {removals:#?}"
+        );
+    }
+}
