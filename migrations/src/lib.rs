@@ -8,6 +8,7 @@ mod m20261122_000004_create_codes;
 mod m20261201_000005_security_hardening;
 mod m20261202_000006_portal_sign_in;
 mod m20261207_000007_fault_tolerance;
+mod m20261208_000008_portal_sessions;
 
 /// Every migration of Appward, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_security_hardening::Migration),
             Box::new(m20261202_000006_portal_sign_in::Migration),
             Box::new(m20261207_000007_fault_tolerance::Migration),
+            Box::new(m20261208_000008_portal_sessions::Migration),
         ]
         .into_iter()
         .map(|migration| Box::new(Atomic(migration)) as Box<dyn MigrationTrait>)

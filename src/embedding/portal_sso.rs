@@ -255,7 +255,13 @@ async fn sign_in_person(
     })
     .await?;
     let old = super::cookies::only(headers, crate::session::service::cookie_name(state));
-    let set_cookie = crate::session::service::start(state, account_id, old).await?;
+    let set_cookie = crate::session::service::start(
+        state,
+        account_id,
+        old,
+        crate::session::service::StartedBy::Portal,
+    )
+    .await?;
     tracing::info!(account_id, "signed in from the portal");
     Ok(Outcome::SignedIn { set_cookie, target })
 }

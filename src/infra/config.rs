@@ -30,6 +30,9 @@ pub struct Config {
     pub refresh_token_ttl: Duration,
     /// `APPWARD_SESSION_TTL`: a console session ends after this much idleness.
     pub session_ttl: Duration,
+    /// `APPWARD_PORTAL_SESSION_TTL`: a session the portal started ends this long after it
+    /// began, however busy (the portal signs its person in again at its next page).
+    pub portal_session_ttl: Duration,
     /// `APPWARD_REQUIRE_PKCE`: whether every authorization request must carry PKCE.
     pub require_pkce: bool,
     /// `APPWARD_TRUSTED_PROXIES`: addresses and CIDR ranges whose `X-Forwarded-For` is
@@ -123,6 +126,7 @@ impl Config {
             access_token_ttl: parse(&lookup, "APPWARD_ACCESS_TOKEN_TTL", "1h", duration)?,
             refresh_token_ttl: parse(&lookup, "APPWARD_REFRESH_TOKEN_TTL", "30d", duration)?,
             session_ttl: parse(&lookup, "APPWARD_SESSION_TTL", "8h", duration)?,
+            portal_session_ttl: parse(&lookup, "APPWARD_PORTAL_SESSION_TTL", "1h", duration)?,
             require_pkce: parse(&lookup, "APPWARD_REQUIRE_PKCE", "false", boolean)?,
             trusted_proxies: parse(&lookup, "APPWARD_TRUSTED_PROXIES", "", networks)?,
             frame_ancestors: embedding.frame_ancestors.clone(),
@@ -299,6 +303,7 @@ mod tests {
         assert_eq!(config.access_token_ttl, Duration::from_secs(3600));
         assert_eq!(config.refresh_token_ttl, Duration::from_secs(30 * 86400));
         assert_eq!(config.session_ttl, Duration::from_secs(8 * 3600));
+        assert_eq!(config.portal_session_ttl, Duration::from_secs(3600));
         assert!(!config.require_pkce);
         assert!(config.trusted_proxies.is_empty());
         assert_eq!(config.frame_ancestors, "'self'");

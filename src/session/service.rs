@@ -121,9 +121,19 @@ pub async fn sign_in(
     slowed.succeeded();
     let account = found.ok_or(ConsoleError::WrongCredentials)?;
     let old = request_cookie_token(cookie_name(state));
-    set_cookie(&start(state, account.id, old).await?);
+    set_cookie(&start(state, account.id, old, StartedBy::Password).await?);
     tracing::info!(account_id = account.id, "signed in");
     Ok(())
+}
+
+/// How a session was started, which decides how long it may last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartedBy {
+    /// A password sign-in: it ends after `APPWARD_SESSION_TTL` of idleness.
+    Password,
+    /// The portal's sign-in (`/sso`): it also ends `APPWARD_PORTAL_SESSION_TTL` after it
+    /// began, however busy.
+    Portal,
 }
 
 /// Starts a new session of `account_id`, ending the one the browser held (`old`, the
@@ -132,6 +142,7 @@ pub async fn start(
     state: &ServerState,
     account_id: i64,
     old: Option<String>,
+    started_by: StartedBy,
 ) -> Result<String, ConsoleError> {
     // A new id at every sign-in: an id planted before sign-in is worth nothing after it.
     if let Some(old) = old {
@@ -146,6 +157,7 @@ pub async fn start(
         account_id: Set(account_id),
         created_at: Set(time),
         last_seen_at: Set(time),
+        from_portal: Set(started_by == StartedBy::Portal),
     }
     .insert(&state.db)
     .await?;
@@ -194,7 +206,9 @@ pub async fn current_for(state: &ServerState, headers: &HeaderMap) -> Result<Cal
     };
     let time = now();
     let idle = time - found.last_seen_at;
-    if idle > state.config.session_ttl.as_secs() as i64 {
+    let too_old = found.from_portal
+        && time - found.created_at > state.config.portal_session_ttl.as_secs() as i64;
+    if idle > state.config.session_ttl.as_secs() as i64 || too_old {
         session::Entity::delete_by_id(id_hash)
             .exec(&state.db)
             .await?;

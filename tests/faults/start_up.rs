@@ -6,7 +6,7 @@ use crate::common::{self, TestServer};
 use crate::load::short_waits;
 
 /// The newest migration: the one a kill interrupts.
-const LAST_MIGRATION: &str = "m20261207_000007_fault_tolerance";
+const LAST_MIGRATION: &str = "m20261208_000008_portal_sessions";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_start_killed_in_the_middle_of_a_migration_starts_again() {

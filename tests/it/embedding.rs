@@ -1370,3 +1370,35 @@ async fn the_token_may_come_by_post_and_a_token_that_expired_while_asking_says_s
     );
     assert_eq!(who(&server, &pat).await.as_deref(), Some("pat"));
 }
+
+#[tokio::test]
+async fn a_portal_session_ends_after_its_own_lifetime_and_a_password_session_does_not() {
+    let server = portal_server(&[("APPWARD_PORTAL_SESSION_TTL", "2s")]).await;
+    let signed_in = sso(&server, &sign(&claims("pat", "jti-ttl")), "/console").await;
+    assert_eq!(signed_in.status(), 303);
+    let portal = cookie_pair(&signed_in);
+    let alice = server.client();
+    let password = cookie_pair(&server.sign_in(&alice, "alice", "password-123").await);
+    assert_eq!(who(&server, &portal).await.as_deref(), Some("pat"));
+    // Busy all along: used every half second, past its lifetime.
+    for _ in 0..6 {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        who(&server, &portal).await;
+    }
+    assert_eq!(
+        who(&server, &portal).await,
+        None,
+        "the portal session ended"
+    );
+    assert_eq!(
+        who(&server, &password).await.as_deref(),
+        Some("alice"),
+        "a password session lasts APPWARD_SESSION_TTL"
+    );
+    // The portal signs the person in again.
+    let again = sso(&server, &sign(&claims("pat", "jti-ttl-2")), "/console").await;
+    assert_eq!(
+        who(&server, &cookie_pair(&again)).await.as_deref(),
+        Some("pat")
+    );
+}

@@ -190,6 +190,7 @@ async fn sessions_idle_past_their_lifetime_are_purged_and_live_ones_kept() {
             account_id: Set(admin_id),
             created_at: Set(now - 86_400),
             last_seen_at: Set(now - 86_400),
+            from_portal: Set(false),
         }
         .insert(&test.db)
         .await

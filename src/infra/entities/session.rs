@@ -10,6 +10,8 @@ pub struct Model {
     pub account_id: i64,
     pub created_at: i64,
     pub last_seen_at: i64,
+    /// Started by the portal's sign-in (`/sso`): it ends after `APPWARD_PORTAL_SESSION_TTL`.
+    pub from_portal: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
