@@ -1,15 +1,16 @@
 //! The composition root: start-up and the router, which know every feature. Features
 //! and the infrastructure they use (`crate::infra`) sit below it and never name it.
 mod bundle;
+pub mod commands;
 mod deadline;
 pub mod first_start;
+pub mod logging;
 mod router;
 pub mod web_security;
 
 pub use router::router;
 
 use std::process::ExitCode;
-use tracing_subscriber::EnvFilter;
 
 use crate::infra::{Config, ServerState, db, grant_writer, read_path, secret_box};
 use crate::oauth::housekeeping;
@@ -31,13 +32,15 @@ pub async fn start(config: Config) -> Result<ServerState, Box<dyn std::error::Er
     Ok(state)
 }
 
-/// Runs the server binary: reads the configuration, starts, serves until Ctrl-C or SIGTERM.
+/// Runs the server binary: sets up logging, then carries out the command line's command
+/// ([`commands`]; serving is the default).
 pub async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
+    logging::init();
+    commands::run().await
+}
+
+/// `appward serve`: reads the configuration, starts, serves until Ctrl-C or SIGTERM.
+pub async fn serve() -> ExitCode {
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
