@@ -1,4 +1,4 @@
-//! The server's log: its level from `RUST_LOG` (default `info`), written to standard error.
+//! The server's log: its level from `RUST_LOG` (default `info`), written to standard output.
 use tracing_subscriber::EnvFilter;
 
 /// Starts the process's log.
