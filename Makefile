@@ -24,7 +24,7 @@ E2E_ADDR := 127.0.0.1:3107
 E2E_DATA := $(CACHE)/e2e-data
 E2E_ADMIN_PASSWORD := e2e-admin-password
 
-.PHONY: run test bench package server-lto zopfli screenshots tools load-tool browser postgres nginx fmt-check clippy test-sqlite test-faults test-postgres test-postgres-faults end2end
+.PHONY: run test bench package server-lto zopfli screenshots tools load-tool browser postgres nginx fmt-check clippy test-sqlite service-check test-faults test-postgres test-postgres-faults end2end
 
 ## Build in release mode and serve on the embedded SQLite database at http://127.0.0.1:3000.
 run: tools zopfli
@@ -34,7 +34,7 @@ run: tools zopfli
 
 ## Format check, clippy (server and wasm32), Rust tests on SQLite and PostgreSQL, the fault
 ## tests (SQLite, then a throwaway PostgreSQL cluster), Playwright.
-test: tools browser postgres nginx fmt-check clippy test-sqlite test-faults test-postgres test-postgres-faults end2end
+test: tools browser postgres nginx fmt-check clippy test-sqlite service-check test-faults test-postgres test-postgres-faults end2end
 
 ## Release build (server with LTO), a bare axum ceiling, fresh SQLite database, load from oha
 ## (median of 3 runs per row); a table and bench/results/latest.json.
@@ -121,6 +121,20 @@ clippy:
 
 test-sqlite:
 	cargo test --features ssr --lib --bins --test it
+
+# The systemd unit (deploy/appward.service) as systemd reads it, its ExecStart pointed at the
+# binary test-sqlite built and its EnvironmentFile at the example. `systemd-analyze verify`
+# exits 0 on some warnings (an unknown key is "ignored"), so any output fails too.
+service-check:
+	@command -v systemd-analyze >/dev/null || { $(APT) update && $(APT) install -y systemd; }
+	cargo build --features ssr --bin appward
+	dir=$$(mktemp -d); trap 'rm -rf "$$dir"' EXIT; \
+	sed -e "s|^ExecStart=/usr/local/bin/appward|ExecStart=$(CARGO_TARGET_DIR)/debug/appward|" \
+		-e "s|^EnvironmentFile=.*|EnvironmentFile=$$dir/appward.env|" \
+		deploy/appward.service > "$$dir/appward.service"; \
+	cp deploy/appward.env.example "$$dir/appward.env"; \
+	systemd-analyze verify "$$dir/appward.service" > "$$dir/out" 2>&1 || { cat "$$dir/out"; exit 1; }; \
+	if [ -s "$$dir/out" ]; then cat "$$dir/out"; echo "systemd-analyze had something to say: see above"; exit 1; fi
 
 # Faults met by the server binary (tests/faults): they time answers and measure memory, so
 # they run alone, one at a time, and only on SQLite.
