@@ -1,4 +1,5 @@
-//! Every setting of Appward, read from the environment in one place (SPEC §6).
+//! Every setting of Appward, read from the environment here (the embedding ones through
+//! `embedding_settings`).
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;

@@ -1,4 +1,4 @@
-//! The OAuth 2.0 endpoints Apps call (SPEC §5): plain axum handlers on the console's router,
+//! The OAuth 2.0 endpoints Apps call: plain axum handlers on the console's router,
 //! with their own RFC 6749-shaped errors.
 mod authorize;
 mod client_auth;

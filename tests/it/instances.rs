@@ -1,6 +1,6 @@
 //! Two server processes on one database (PostgreSQL in the PostgreSQL run, one SQLite file
 //! otherwise), as behind a load balancer: what is done on one holds on the other at the very
-//! next request (SPEC §4 "at once, on every instance").
+//! next request ("at once, on every instance").
 
 use crate::common;
 
