@@ -24,17 +24,17 @@ E2E_ADDR := 127.0.0.1:3107
 E2E_DATA := $(CACHE)/e2e-data
 E2E_ADMIN_PASSWORD := e2e-admin-password
 
-.PHONY: run test bench package server-lto zopfli screenshots tools load-tool browser postgres nginx fmt-check clippy test-sqlite service-check test-faults test-postgres test-postgres-faults end2end
+.PHONY: basics run test bench package server-lto zopfli screenshots tools load-tool browser postgres nginx fmt-check clippy test-sqlite service-check test-faults test-postgres test-postgres-faults end2end
 
 ## Build in release mode and serve on the embedded SQLite database at http://127.0.0.1:3000.
-run: tools zopfli
+run: basics tools zopfli
 	cargo leptos build --release --precompress --split
 	$(ZOPFLI_SITE)
 	"$(CARGO_TARGET_DIR)/release/appward"
 
 ## Format check, clippy (server and wasm32), Rust tests on SQLite and PostgreSQL, the fault
 ## tests (SQLite, then a throwaway PostgreSQL cluster), Playwright.
-test: tools browser postgres nginx fmt-check clippy test-sqlite service-check test-faults test-postgres test-postgres-faults end2end
+test: basics tools browser postgres nginx fmt-check clippy test-sqlite service-check test-faults test-postgres test-postgres-faults end2end
 
 ## Release build (server with LTO), a bare axum ceiling, fresh SQLite database, load from oha
 ## (median of 3 runs per row); a table and bench/results/latest.json.
@@ -80,6 +80,12 @@ screenshots: tools browser
 load-tool:
 	@oha --version 2>/dev/null | grep -q "$(OHA_VERSION)" \
 		|| cargo install oha --version $(OHA_VERSION) --locked
+
+# What the other steps run besides Rust: Node.js and npm (wasm-opt, Playwright), Python 3
+# (the module-cycle check, the benchmark, the report of failed browser tests).
+basics:
+	@command -v node >/dev/null && command -v npm >/dev/null && command -v python3 >/dev/null \
+		|| { $(APT) update && $(APT) install -y nodejs npm python3; }
 
 tools:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
