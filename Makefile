@@ -44,8 +44,10 @@ bench: tools load-tool server-lto
 	python3 bench/run.py
 
 ## What a release ships: the site (target/site) and the server built with LTO
-## ($(CARGO_TARGET_DIR)/release-lto/appward).
+## ($(CARGO_TARGET_DIR)/release-lto/appward). PREVIOUS_SITE=<the last release's site folder>
+## keeps its hashed bundle files servable beside the new ones (for a rolling upgrade).
 package: tools server-lto
+	@[ -z "$(PREVIOUS_SITE)" ] || python3 tools/keep_previous_site.py "$(PREVIOUS_SITE)" target/site
 
 # Link-time optimisation pays at run time, and costs minutes of linking: only `make bench`
 # and `make package` build this profile; `cargo leptos build --release` (CI, end2end) does not.

@@ -124,3 +124,80 @@ async fn fetch_path(
     }
     request.send().await.unwrap()
 }
+
+/// `make package PREVIOUS_SITE=…` (`tools/keep_previous_site.py`): the previous release's
+/// hashed files answer beside the new ones, cached like them, and replace none of them.
+#[tokio::test]
+async fn the_previous_releases_bundle_answers_beside_the_new_one() {
+    let write_site = |files: &[(&str, &str)]| {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+        for (file, body) in files {
+            std::fs::write(site.path().join("pkg").join(file), body).unwrap();
+        }
+        site
+    };
+    let new = "NewWasm0123456789abcde";
+    let old = "OldWasm0123456789abcde";
+    let site = write_site(&[
+        (&format!("appward.{new}.wasm"), "new wasm"),
+        (&format!("appward.{new}.wasm.br"), "new brotli"),
+        ("appward.NewJs0123456789abcdef.js", "new js"),
+        ("favicon.ico", "new icon"),
+    ]);
+    let previous = write_site(&[
+        (&format!("appward.{old}.wasm"), "old wasm"),
+        (&format!("appward.{old}.wasm.br"), "old brotli"),
+        ("chunk_4.OldChunk0123456789abcd.wasm", "old chunk"),
+        // The same name in both: the new release's file stays.
+        (&format!("appward.{new}.wasm"), "stale copy"),
+        ("appward.d.ts", "a plain name: not kept"),
+    ]);
+    let kept = std::process::Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tools/keep_previous_site.py"
+        ))
+        .arg(previous.path())
+        .arg(site.path())
+        .output()
+        .expect("python3 runs");
+    assert!(kept.status.success(), "{kept:?}");
+    let hash_file = site.path().join("hash.txt");
+    std::fs::write(
+        &hash_file,
+        format!("js: NewJs0123456789abcdef\nwasm: {new}\ncss: NewCss0123456789abcde\n"),
+    )
+    .unwrap();
+    let server = TestServer::spawn_with(&[
+        ("LEPTOS_SITE_ROOT", &site.path().display().to_string()),
+        ("LEPTOS_HASH_FILE_NAME", &hash_file.display().to_string()),
+    ])
+    .await;
+    for (path, encoding, body) in [
+        (format!("/pkg/appward.{old}.wasm"), None, "old wasm"),
+        (format!("/pkg/appward.{old}.wasm"), Some("br"), "old brotli"),
+        (
+            "/pkg/chunk_4.OldChunk0123456789abcd.wasm".to_owned(),
+            None,
+            "old chunk",
+        ),
+        (format!("/pkg/appward.{new}.wasm"), None, "new wasm"),
+        (format!("/pkg/appward.{new}.wasm"), Some("br"), "new brotli"),
+    ] {
+        let answer = fetch_path(&server, &path, encoding).await;
+        assert_eq!(answer.status(), 200, "{path}");
+        assert_eq!(
+            answer.headers()["cache-control"],
+            "public, max-age=31536000, immutable",
+            "{path}"
+        );
+        assert_eq!(answer.text().await.unwrap(), body, "{path} {encoding:?}");
+    }
+    assert_eq!(
+        fetch_path(&server, "/pkg/appward.d.ts", None)
+            .await
+            .status(),
+        404
+    );
+}
