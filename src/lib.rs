@@ -12,6 +12,7 @@ pub mod embedding;
 pub mod error;
 pub mod listing;
 pub mod pages;
+pub mod release;
 pub mod session;
 pub mod shell;
 

@@ -13,7 +13,11 @@ fn main() -> std::process::ExitCode {
         .enable_all()
         .build()
         .expect("the async runtime starts")
-        .block_on(appward::server::main())
+        .block_on(async {
+            // The log first, then the command line's command (serving is the default).
+            appward::server::logging::init();
+            appward::server::commands::run().await
+        })
 }
 
 /// mimalloc 3 keeps freed pages for a second before it gives them back, and commits each arena

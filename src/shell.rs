@@ -25,6 +25,7 @@ pub fn document(options: LeptosOptions) -> impl IntoView {
             data-frameless=marks.frameless.then_some("true")
             data-cross-site-cookies=marks.cross_site_cookies.then_some("true")
             data-frame-origins=marks.frame_origins
+            data-release=marks.release
         >
             <head>
                 <meta charset="utf-8"/>

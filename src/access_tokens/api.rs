@@ -6,7 +6,7 @@ use crate::error::ConsoleError;
 use super::model::*;
 
 /// The caller's live grants of the App `key`, a page at a time.
-#[server(prefix = "/api", endpoint = "list_access_tokens", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "list_access_tokens", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn list_access_tokens(key: String, page: u64) -> Result<AccessTokenPage, ConsoleError> {
     let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;
@@ -16,7 +16,7 @@ pub async fn list_access_tokens(key: String, page: u64) -> Result<AccessTokenPag
 
 /// Removes the caller's grants `ids` of the App `key`, or every one of them when `all`
 /// (those on other pages too); they stop working at once. Returns how many were removed.
-#[server(prefix = "/api", endpoint = "remove_access_tokens", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "remove_access_tokens", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn remove_access_tokens(
     key: String,
     #[server(default)] ids: Vec<i64>,

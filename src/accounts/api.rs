@@ -6,7 +6,7 @@ use crate::error::ConsoleError;
 use super::model::*;
 
 /// Every account in the signed-in account's scope.
-#[server(prefix = "/api", endpoint = "list_accounts", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "list_accounts", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn list_accounts() -> Result<Vec<AccountRow>, ConsoleError> {
     let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;
@@ -14,7 +14,7 @@ pub async fn list_accounts() -> Result<Vec<AccountRow>, ConsoleError> {
 }
 
 /// Creates an account below the signed-in one (SPEC §1).
-#[server(prefix = "/api", endpoint = "create_account", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "create_account", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn create_account(form: NewAccountForm) -> Result<AccountRow, ConsoleError> {
     let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;
@@ -23,7 +23,7 @@ pub async fn create_account(form: NewAccountForm) -> Result<AccountRow, ConsoleE
 }
 
 /// Removes an account in the signed-in account's scope that has no accounts below it.
-#[server(prefix = "/api", endpoint = "remove_account", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "remove_account", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn remove_account(id: i64) -> Result<(), ConsoleError> {
     let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;

@@ -8,7 +8,7 @@ use super::model::*;
 
 /// One page of the Apps registered in the signed-in account's scope under `api`, sorted by
 /// `sort` and filtered by `filter` (in the name or description), all on the server.
-#[server(prefix = "/api", endpoint = "list_registered_apps", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "list_registered_apps", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn list_registered_apps(
     api: String,
     #[server(default)] page: u64,
@@ -29,7 +29,7 @@ pub async fn list_registered_apps(
 }
 
 /// Registers an App for the signed-in account: Add App, then OK.
-#[server(prefix = "/api", endpoint = "create_app", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "create_app", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn create_app(api: String, form: AppForm) -> Result<RegisteredApp, ConsoleError> {
     let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;
@@ -39,7 +39,7 @@ pub async fn create_app(api: String, form: AppForm) -> Result<RegisteredApp, Con
 }
 
 /// The App with `key`, for its edit form.
-#[server(prefix = "/api", endpoint = "get_app", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "get_app", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn get_app(key: String) -> Result<AppDetails, ConsoleError> {
     let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;
@@ -47,7 +47,7 @@ pub async fn get_app(key: String) -> Result<AppDetails, ConsoleError> {
 }
 
 /// Saves the edit form: every field but the API and the key.
-#[server(prefix = "/api", endpoint = "update_app", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "update_app", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn update_app(key: String, form: AppForm) -> Result<AppDetails, ConsoleError> {
     let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;
@@ -56,7 +56,7 @@ pub async fn update_app(key: String, form: AppForm) -> Result<AppDetails, Consol
 }
 
 /// The App's secret in clear, for Reveal and Copy.
-#[server(prefix = "/api", endpoint = "reveal_app_secret", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "reveal_app_secret", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn reveal_app_secret(key: String) -> Result<String, ConsoleError> {
     let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;
@@ -64,7 +64,7 @@ pub async fn reveal_app_secret(key: String) -> Result<String, ConsoleError> {
 }
 
 /// Regenerate: a new secret; the old one and every token of the App stop working.
-#[server(prefix = "/api", endpoint = "regenerate_app_secret", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "regenerate_app_secret", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn regenerate_app_secret(key: String) -> Result<String, ConsoleError> {
     let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;
@@ -74,7 +74,7 @@ pub async fn regenerate_app_secret(key: String) -> Result<String, ConsoleError> 
 /// Suspends the App (`suspended = true`) or enables it again. A suspended App's tokens are
 /// refused at every endpoint and it gets no new ones; enabled again, its unexpired tokens
 /// work again. Returns the App's new state.
-#[server(prefix = "/api", endpoint = "set_app_status", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "set_app_status", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn set_app_status(key: String, suspended: bool) -> Result<bool, ConsoleError> {
     let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;
@@ -82,7 +82,7 @@ pub async fn set_app_status(key: String, suspended: bool) -> Result<bool, Consol
 }
 
 /// Remove Selected: removes the named Apps (all or none); their keys stay reserved.
-#[server(prefix = "/api", endpoint = "remove_apps", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "remove_apps", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn remove_apps(keys: Vec<String>) -> Result<u64, ConsoleError> {
     let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;

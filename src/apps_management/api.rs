@@ -7,7 +7,7 @@ use super::model::*;
 
 /// One page of the Apps of `api` the caller manages or has authorized, sorted by `sort`
 /// and filtered by `filter` (in the name or description), all on the server.
-#[server(prefix = "/api", endpoint = "list_managed_apps", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "list_managed_apps", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn list_managed_apps(
     api: String,
     #[server(default)] page: u64,
@@ -31,7 +31,7 @@ pub async fn list_managed_apps(
 /// Remove Selected: Apps in the caller's scope are removed; Apps outside it that hold the
 /// caller's authorization are de-authorized for the caller. All or none: any other key
 /// refuses the whole request.
-#[server(prefix = "/api", endpoint = "remove_managed_apps", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "remove_managed_apps", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn remove_managed_apps(keys: Vec<String>) -> Result<RemovedManagedApps, ConsoleError> {
     let state = crate::infra::state()?;
     let caller = crate::session::service::current(&state).await?;

@@ -15,6 +15,8 @@ pub struct PageMarks {
     pub frame_origins: String,
     /// Whether an operator's stylesheet follows the built-in one.
     pub theme: bool,
+    /// The release that rendered the page (`data-release`, see `crate::release`).
+    pub release: String,
 }
 
 impl PageMarks {
@@ -34,6 +36,7 @@ impl PageMarks {
                 cross_site_cookies: embedding.cross_site_cookies,
                 frame_origins: embedding.frame_origins.join(" "),
                 theme: embedding.theme_css.is_some(),
+                release: state.bundle.wasm.clone(),
             }
         }
         #[cfg(not(feature = "ssr"))]

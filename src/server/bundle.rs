@@ -48,3 +48,20 @@ async fn cache_control(State(state): State<ServerState>, request: Request, next:
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
     response
 }
+
+/// Names the release on every server-function answer (`crate::release`): a page of another
+/// release that gets it reloads itself.
+pub async fn stamp_release(
+    State(state): State<ServerState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let server_function = request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    if server_function && let Ok(release) = HeaderValue::from_str(&state.bundle.wasm) {
+        response
+            .headers_mut()
+            .insert(crate::release::HEADER, release);
+    }
+    response
+}

@@ -32,13 +32,6 @@ pub async fn start(config: Config) -> Result<ServerState, Box<dyn std::error::Er
     Ok(state)
 }
 
-/// Runs the server binary: sets up logging, then carries out the command line's command
-/// ([`commands`]; serving is the default).
-pub async fn main() -> ExitCode {
-    logging::init();
-    commands::run().await
-}
-
 /// `appward serve`: reads the configuration, starts, serves until Ctrl-C or SIGTERM.
 pub async fn serve() -> ExitCode {
     let config = match Config::from_env() {

@@ -53,6 +53,10 @@ pub fn router(state: ServerState) -> Router {
         .layer(middleware::map_response(server_fn_error_status))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            super::bundle::stamp_release,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             crate::embedding::frameless::remember,
         ))
         .layer(middleware::from_fn_with_state(

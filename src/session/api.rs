@@ -12,7 +12,7 @@ use super::model::*;
 /// A plain form post is redirected by the server. The hydrated page gets `next` back and
 /// loads it as a whole document, because it may be a server route (`/oauth/authorize`)
 /// that the console's client-side router does not know.
-#[server(prefix = "/api", endpoint = "sign_in", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "sign_in", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn sign_in(
     login: String,
     password: String,
@@ -96,7 +96,7 @@ mod tests {
 }
 
 /// Ends the current session (its row is deleted, so every instance refuses it at once).
-#[server(prefix = "/api", endpoint = "sign_out", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "sign_out", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn sign_out() -> Result<(), ConsoleError> {
     let state = crate::infra::state()?;
     service::sign_out(&state).await?;
@@ -105,7 +105,7 @@ pub async fn sign_out() -> Result<(), ConsoleError> {
 }
 
 /// The signed-in account, or 401 when nobody is signed in.
-#[server(prefix = "/api", endpoint = "current_account", output = crate::codec::Json)]
+#[server(prefix = "/api", endpoint = "current_account", output = crate::codec::Json, client = crate::release::ReleaseClient)]
 pub async fn current_account() -> Result<SignedInAccount, ConsoleError> {
     let state = crate::infra::state()?;
     service::current(&state)

@@ -77,6 +77,14 @@ async fn hashed_names_are_linked_and_cached_for_a_year() {
         assert!(html.contains(linked), "{linked} in {html}");
     }
     assert!(!html.contains("/pkg/appward.css"), "{html}");
+    // The page and every server-function answer name the release (`crate::release`).
+    assert!(
+        html.contains(r#"data-release="appward.Wq1.wasm""#),
+        "{html}"
+    );
+    let answer = server.call(&server.client(), "current_account", &[]).await;
+    assert_eq!(answer.status(), 401);
+    assert_eq!(answer.headers()["x-appward-release"], "appward.Wq1.wasm");
     let consent = reqwest::get(format!("{}/oauth/authorize?client_id=nobody", server.url))
         .await
         .unwrap();
