@@ -317,11 +317,28 @@ fn return_target(base: &str, return_to: Option<&str>) -> Result<String, Refusal>
     if !(inner.starts_with('/') || inner.starts_with('?')) || inner.starts_with("//") {
         return Err(foreign());
     }
-    Ok(if inner.starts_with('?') {
+    let inner = if inner.starts_with('?') {
         format!("/{inner}")
     } else {
         inner.to_owned()
-    })
+    };
+    Ok(ascii_only(&inner))
+}
+
+/// `target` with every byte beyond visible ASCII percent-encoded, as a browser encodes a
+/// URL: a `Location` must be text for the base path to be put in front of it on the way
+/// out (`/console/é` was sent to `/é`, outside the base).
+fn ascii_only(target: &str) -> String {
+    target
+        .bytes()
+        .map(|byte| {
+            if byte.is_ascii_graphic() {
+                char::from(byte).to_string()
+            } else {
+                format!("%{byte:02X}")
+            }
+        })
+        .collect()
 }
 
 fn verify(settings: &PortalSsoSettings, token: &str) -> Result<PortalClaims, Refusal> {
@@ -546,5 +563,9 @@ mod tests {
             assert!(target("/console", foreign).is_err(), "{foreign}");
         }
         assert_eq!(return_target("/console", None).unwrap(), "/");
+        assert_eq!(
+            target("/console", "/console/apps/é?q=a b").unwrap(),
+            "/apps/%C3%A9?q=a%20b"
+        );
     }
 }

@@ -16,8 +16,8 @@ use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 
-const ISSUER: &str = "https://portal.test";
-const AUDIENCE: &str = "appward-tests";
+pub(crate) const ISSUER: &str = "https://portal.test";
+pub(crate) const AUDIENCE: &str = "appward-tests";
 
 fn key_file(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -25,16 +25,16 @@ fn key_file(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn key_bytes(name: &str) -> Vec<u8> {
+pub(crate) fn key_bytes(name: &str) -> Vec<u8> {
     std::fs::read(key_file(name)).expect("a test key")
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     appward::infra::now()
 }
 
 /// Claims of a good token: `sub` becomes an Organization under `sp1`.
-fn claims(sub: &str, jti: &str) -> Value {
+pub(crate) fn claims(sub: &str, jti: &str) -> Value {
     json!({
         "iss": ISSUER,
         "aud": AUDIENCE,
@@ -47,7 +47,7 @@ fn claims(sub: &str, jti: &str) -> Value {
     })
 }
 
-fn sign(claims: &Value) -> String {
+pub(crate) fn sign(claims: &Value) -> String {
     encode(
         &Header::new(Algorithm::EdDSA),
         claims,
@@ -59,7 +59,7 @@ fn sign(claims: &Value) -> String {
 /// A server under `/console` that trusts the test portal's Ed25519 key, with `sp1` (a
 /// Service Provider, the portal's subtree root), `org-outside` (an Organization outside it)
 /// and `alice` (an existing login). Its `url` includes the base path.
-async fn portal_server(extra: &[(&str, &str)]) -> TestServer {
+pub(crate) async fn portal_server(extra: &[(&str, &str)]) -> TestServer {
     portal_server_and_state(extra).await.0
 }
 
@@ -100,7 +100,7 @@ async fn sso(server: &TestServer, token: &str, return_to: &str) -> reqwest::Resp
 }
 
 /// Rows of every table a sign-in could write to.
-async fn footprint(server: &TestServer) -> [u64; 4] {
+pub(crate) async fn footprint(server: &TestServer) -> [u64; 4] {
     [
         server.count::<account::Entity>().await,
         server.count::<portal_person::Entity>().await,
@@ -165,7 +165,7 @@ async fn a_portal_token_signs_a_new_person_in_without_a_password() {
 }
 
 /// A token made as `claims`, but with `alg: none` and no signature.
-fn unsigned(claims: &Value) -> String {
+pub(crate) fn unsigned(claims: &Value) -> String {
     let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
     let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
     format!("{header}.{payload}.")
@@ -915,6 +915,25 @@ async fn a_return_to_that_would_leave_the_base_path_is_refused_and_signs_nobody_
     );
 }
 
+/// Found by the property test over `/sso` (`sso_properties`): a `return_to` beyond ASCII
+/// signed the person in and sent the browser to `/é`, outside the base path (the base is put
+/// back only on a `Location` that is plain text).
+#[tokio::test]
+async fn a_return_to_beyond_ascii_stays_under_the_base_path() {
+    let server = portal_server(&[]).await;
+    let response = sso(
+        &server,
+        &sign(&claims("unicode", "jti-unicode")),
+        "/console/apps/é?q=ü",
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        "/console/apps/%C3%A9?q=%C3%BC"
+    );
+}
+
 #[tokio::test]
 async fn a_head_request_uses_no_token_and_a_refusal_leaks_no_referrer() {
     let server = portal_server(&[]).await;
@@ -1126,7 +1145,7 @@ async fn a_linked_portal_person_is_checked_again_at_each_sign_in() {
 }
 
 /// The login signed in with `cookie` (a `Cookie` header value), or `None` when signed out.
-async fn who(server: &TestServer, cookie: &str) -> Option<String> {
+pub(crate) async fn who(server: &TestServer, cookie: &str) -> Option<String> {
     let response = reqwest::Client::new()
         .post(format!("{}/api/current_account", server.url))
         .header("cookie", cookie)

@@ -28,4 +28,5 @@ mod rights_matrix;
 mod server;
 mod session;
 mod soap;
+mod sso_properties;
 mod web_security;
