@@ -5,8 +5,10 @@
 //   <script src="https://apps.example/console/embed.js"></script>
 //
 // The frame fires "appward:route" events ({detail: {path}}) as the console moves, and
-// frame.appwardNavigate("/apps?tab=management") sends it elsewhere. Messages are accepted
-// only from the frame's own window and origin.
+// frame.appwardNavigate("/apps?tab=management") sends it elsewhere. frame.appwardSignOut()
+// ends the console's session (the portal's own sign-out); the frame fires "appward:signed-out"
+// once it is over and shows the sign-in page. Messages are accepted only from the frame's own
+// window and origin.
 (function () {
   "use strict";
   function attach(frame) {
@@ -23,10 +25,15 @@
         window.scrollTo({ top: Math.max(0, top - margin) });
       } else if (data.type === "appward:route") {
         frame.dispatchEvent(new CustomEvent("appward:route", { detail: { path: data.path } }));
+      } else if (data.type === "appward:signed-out") {
+        frame.dispatchEvent(new CustomEvent("appward:signed-out"));
       }
     });
     frame.appwardNavigate = function (path) {
       frame.contentWindow.postMessage({ type: "appward:navigate", path: path }, origin);
+    };
+    frame.appwardSignOut = function () {
+      frame.contentWindow.postMessage({ type: "appward:sign-out" }, origin);
     };
   }
   Array.prototype.forEach.call(document.querySelectorAll("iframe[data-appward]"), attach);

@@ -1,7 +1,7 @@
 // Appward inside a portal's frame (EMBEDDING.md, "Messages"): tells the portal the console's
-// height and route, and follows the portal's "navigate" messages. It talks only to the
-// portal origins the server listed in data-frame-origins (APPWARD_FRAME_ANCESTORS), and does
-// nothing outside a frame. A plain script, not the wasm bundle: it needs no Leptos.
+// height and route, and follows the portal's "navigate" and "sign-out" messages. It talks
+// only to the portal origins the server listed in data-frame-origins (APPWARD_FRAME_ANCESTORS),
+// and does nothing outside a frame. A plain script, not the wasm bundle: it needs no Leptos.
 (function () {
   "use strict";
   if (window.parent === window) return;
@@ -73,11 +73,23 @@
     report();
   }
 
+  // {type: "appward:sign-out"}: ends the console's session (the same-origin post of its own
+  // Sign out button), shows the sign-in page, and tells the portal it is done.
+  function signOut() {
+    var request = { method: "POST", body: new URLSearchParams() };
+    fetch(base + "/api/sign_out", request).then(function (response) {
+      if (!response.ok) return;
+      post({ type: "appward:signed-out" });
+      window.location.replace(base + "/sign-in");
+    });
+  }
+
   // {type: "appward:navigate", path: "/apps?tab=management"}: a path of the console, which
   // goes through a link so that the console's router handles it like a click.
   window.addEventListener("message", function (event) {
     if (event.source !== window.parent || origins.indexOf(event.origin) < 0) return;
     var data = event.data;
+    if (data && data.type === "appward:sign-out") { signOut(); return; }
     if (!data || data.type !== "appward:navigate" || typeof data.path !== "string") return;
     var path = data.path;
     if (path.charAt(0) !== "/" || path.charAt(1) === "/" || path.indexOf("\\") >= 0) return;

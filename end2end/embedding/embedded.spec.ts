@@ -2,43 +2,9 @@
 // portal sign-in with a JWT, frameless and themed, the Apps Management journey inside the
 // frame, the frame's height following its content, and refusal to an unlisted site.
 import { type Frame, type Page } from "@playwright/test";
-import { SignJWT, importPKCS8 } from "jose";
 import { copyFileSync } from "node:fs";
 import { test, expect } from "../tests/fixtures";
-
-const env = (name: string) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run with --config embedding.config.ts`);
-  return value;
-};
-
-/** A portal token for `sub`: an Organization under the Administrator, valid for a minute. */
-async function portalToken(sub: string) {
-  const key = await importPKCS8(env("EMBED_PORTAL_KEY"), "EdDSA");
-  return new SignJWT({ level: "organization", parent: "admin", name: `Portal ${sub}` })
-    .setProtectedHeader({ alg: "EdDSA", typ: "JWT" })
-    .setIssuer(env("EMBED_PORTAL"))
-    .setAudience(env("EMBED_APPWARD"))
-    .setSubject(sub)
-    .setJti(crypto.randomUUID())
-    .setIssuedAt()
-    .setExpirationTime("60s")
-    .sign(key);
-}
-
-/** Opens the portal page of `site` framing `url`; returns the console's frame once it loaded. */
-async function openPortal(page: Page, site: string, url: string) {
-  await page.goto(`${site}/portal.html#${encodeURIComponent(url)}`);
-}
-
-async function consoleFrame(page: Page): Promise<Frame> {
-  await expect
-    .poll(() => page.frames().find((f) => f.url().startsWith(env("EMBED_APPWARD"))) !== undefined)
-    .toBe(true);
-  const frame = page.frames().find((f) => f.url().startsWith(env("EMBED_APPWARD")))!;
-  await frame.waitForFunction(() => document.documentElement.dataset.hydrated === "true");
-  return frame;
-}
+import { consoleFrame, env, openPortal, portalToken } from "./portal";
 
 /** The iframe's height and its document's height (in CSS pixels). */
 async function heights(page: Page, frame: Frame) {

@@ -1,7 +1,8 @@
 // Starts the parts of the embedding journey: a portal key pair (jose), the operator's theme,
-// the portal page, nginx (portal site, unlisted site, and the proxy of Appward under
-// /console), and the release binary of Appward behind it. Everything lives in a temporary
-// folder; the teardown stops both processes. What the specs need goes to process.env.
+// the portal page and a page with a link, nginx (portal site, unlisted site, and the proxy of
+// Appward under /console), and the release binary of Appward behind it. Everything lives in
+// a temporary folder; the teardown stops both processes. What the specs need goes to
+// process.env.
 import { spawn, execFileSync } from "node:child_process";
 import { createServer } from "node:net";
 import { chmodSync, mkdirSync, mkdtempSync, openSync, writeFileSync } from "node:fs";
@@ -65,6 +66,7 @@ export default async function globalSetup() {
   mkdirSync(site);
   chmodSync(site, 0o755);
   writeFileSync(join(site, "portal.html"), PORTAL_PAGE(appward));
+  writeFileSync(join(site, "link.html"), LINK_PAGE);
 
   const conf = join(dir, "nginx.conf");
   writeFileSync(conf, nginxConfig({ dir, site, portalPort, unlistedPort, proxyPort, appPort }));
@@ -137,6 +139,25 @@ const PORTAL_PAGE = (appward: string) => `<!DOCTYPE html>
   document.getElementById("appward").addEventListener("appward:route", (event) => {
     window.appwardRoute = event.detail.path;
   });
+</script>
+</body>
+</html>
+`;
+
+// A page of another site with one link (its URL comes after `#`): what a person follows
+// from a mail, a chat or a hostile page.
+const LINK_PAGE = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Another site</title>
+<link rel="icon" href="data:,">
+</head>
+<body>
+<h1>Another site</h1>
+<p><a id="link">Open the console</a></p>
+<script>
+  document.getElementById("link").href = decodeURIComponent(location.hash.slice(1));
 </script>
 </body>
 </html>
