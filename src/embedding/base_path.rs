@@ -47,11 +47,13 @@ fn inner_path(base: &str, uri: &Uri) -> Option<Uri> {
 }
 
 async fn outgoing(base: &str, mut response: Response) -> Response {
+    // Read as bytes: a `Location` may hold raw UTF-8 (a `next` such as `/apps/é`), which is
+    // not a visible-ASCII header string but is still a path under the base.
     if let Some(location) = response.headers().get(header::LOCATION)
-        && let Ok(location) = location.to_str()
-        && location.starts_with('/')
-        && !location.starts_with("//")
-        && let Ok(value) = HeaderValue::from_str(&format!("{base}{location}"))
+        && let location = location.as_bytes()
+        && location.starts_with(b"/")
+        && !location.starts_with(b"//")
+        && let Ok(value) = HeaderValue::from_bytes(&[base.as_bytes(), location].concat())
     {
         response.headers_mut().insert(header::LOCATION, value);
     }

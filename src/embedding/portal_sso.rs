@@ -181,6 +181,7 @@ async fn answer(
             tracing::info!(reason = %refusal.message, "portal sign-in refused");
             sso_pages::refused(
                 state,
+                headers,
                 refusal.status,
                 &refusal.message,
                 refusal.back_to_portal,
@@ -242,7 +243,9 @@ async fn sign_in_person(
                 token: &token,
                 return_to: request.return_to.as_deref().unwrap_or(""),
             };
-            return Ok(Outcome::AskFirst(sso_pages::switch(state, &switch)));
+            return Ok(Outcome::AskFirst(sso_pages::switch(
+                state, headers, &switch,
+            )));
         }
     }
     let issuer = settings.issuer.clone();

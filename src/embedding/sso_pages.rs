@@ -21,6 +21,7 @@ pub fn private(headers: &mut HeaderMap) {
 /// when a fresh token would do (`back_to_portal`).
 pub fn refused(
     state: &ServerState,
+    headers: &HeaderMap,
     status: StatusCode,
     message: &str,
     back_to_portal: bool,
@@ -37,6 +38,7 @@ pub fn refused(
         .unwrap_or_default();
     page(
         state,
+        headers,
         status,
         "Sign-in refused",
         &format!(
@@ -64,7 +66,7 @@ pub struct SwitchView<'a> {
 
 /// The page that asks the person signed in whether the token's person may take this
 /// browser over: Switch posts the token back (same origin), Cancel keeps the session.
-pub fn switch(state: &ServerState, view: &SwitchView) -> Response {
+pub fn switch(state: &ServerState, headers: &HeaderMap, view: &SwitchView) -> Response {
     let (person_name, person_login) = match view.person {
         Some(person) => (person.name.as_str(), person.login.as_str()),
         None => (view.claims_name, view.claims_sub),
@@ -89,7 +91,13 @@ pub fn switch(state: &ServerState, view: &SwitchView) -> Response {
         token = escape(view.token),
         return_to = escape(view.return_to),
     );
-    page(state, StatusCode::OK, "Sign in as another person?", &body)
+    page(
+        state,
+        headers,
+        StatusCode::OK,
+        "Sign in as another person?",
+        &body,
+    )
 }
 
 /// Where a person goes back to the portal: its issuer when that is a web address (portals
@@ -111,16 +119,36 @@ fn portal_link(state: &ServerState) -> Option<String> {
         .cloned()
 }
 
-/// A page of the portal sign-in: `title` and `body` (HTML) in a card. Rendered from the
-/// root like the consent page: the base path is put in front of its form action, its
-/// stylesheet and its home link on the way out.
-fn page(state: &ServerState, status: StatusCode, title: &str, body: &str) -> Response {
+/// A page of the portal sign-in: `title` and `body` (HTML) in a card, in the viewer's light
+/// or dark choice (the theme cookie of the request's `headers`) and the operator's theme.
+/// Rendered from the root like the consent page: the base path is put in front of its form
+/// action, its stylesheet and its home link on the way out (and written here into the
+/// operator's stylesheet link, which that rewrite does not know).
+fn page(
+    state: &ServerState,
+    headers: &HeaderMap,
+    status: StatusCode,
+    title: &str,
+    body: &str,
+) -> Response {
     let css = &state.bundle.css;
+    let theme = super::cookies::first(headers, crate::components::THEME_COOKIE)
+        .map(|value| crate::components::Theme::parse(&value))
+        .unwrap_or_default()
+        .as_str();
+    let operator_theme = if state.config.embedding.theme_css.is_some() {
+        format!(
+            "<link rel=\"stylesheet\" href=\"{}/theme.css\">",
+            state.config.embedding.base_path
+        )
+    } else {
+        String::new()
+    };
     let html = format!(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html><html lang=\"en\" data-theme=\"{theme}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} · Appward</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/{css}\"></head>\
+         <link rel=\"stylesheet\" href=\"/pkg/{css}\">{operator_theme}</head>\
          <body><main id=\"main\" class=\"narrow\"><section class=\"card\" aria-labelledby=\"sso-title\">\
          <h1 id=\"sso-title\">{title}</h1>{body}</section></main></body></html>"
     );

@@ -975,7 +975,7 @@ async fn plain_sign_in(server: &TestServer, client: &reqwest::Client, next: &str
         .send()
         .await
         .unwrap();
-    signed_in.headers()["location"].to_str().unwrap().to_owned()
+    String::from_utf8_lossy(signed_in.headers()["location"].as_bytes()).into_owned()
 }
 
 /// The `next` of a redirect to the sign-in page, decoded.
@@ -1420,4 +1420,37 @@ async fn a_portal_session_ends_after_its_own_lifetime_and_a_password_session_doe
         who(&server, &cookie_pair(&again)).await.as_deref(),
         Some("pat")
     );
+}
+
+#[tokio::test]
+async fn a_sign_in_back_to_a_path_beyond_ascii_stays_under_the_base_path() {
+    let mut server = TestServer::spawn_with(&[("APPWARD_BASE_PATH", "/console")]).await;
+    server.url = format!("{}/console", server.url);
+    let back = plain_sign_in(&server, &server.client(), "/apps?filter=é").await;
+    assert_eq!(back, "/console/apps?filter=é");
+}
+
+#[tokio::test]
+async fn the_portal_sign_in_pages_wear_the_viewers_choice_and_the_operators_theme() {
+    let theme = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        theme.path(),
+        ":root { --aw-accent: light-dark(#0a7d4f, #5fd3a0); }",
+    )
+    .unwrap();
+    let css = theme.path().display().to_string();
+    let server = portal_server(&[("APPWARD_THEME_CSS", css.as_str())]).await;
+    let refused = sso_as(
+        &server,
+        "appward_theme=dark",
+        None,
+        &[("token", "not-a-token")],
+        &[],
+    )
+    .await;
+    assert_eq!(refused.status(), 403);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains(r#"data-theme="dark""#), "{page}");
+    assert!(page.contains(r#"href="/console/theme.css""#), "{page}");
+    assert!(page.contains(r#"href="/console/pkg/"#), "{page}");
 }
