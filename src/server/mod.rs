@@ -5,6 +5,8 @@ pub mod commands;
 mod deadline;
 pub mod first_start;
 pub mod logging;
+mod metrics;
+mod observe;
 mod router;
 pub mod web_security;
 
@@ -35,7 +37,10 @@ pub async fn start(config: Config) -> Result<ServerState, Box<dyn std::error::Er
 /// Runs the server binary: sets up logging, then carries out the command line's command
 /// ([`commands`]; serving is the default).
 pub async fn main() -> ExitCode {
-    logging::init();
+    if let Err(error) = logging::init() {
+        tracing::error!(%error, "bad configuration");
+        return ExitCode::FAILURE;
+    }
     commands::run().await
 }
 
@@ -56,6 +61,12 @@ pub async fn serve() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(metrics_addr) = state.config.metrics_addr
+        && let Err(error) = metrics::start(&state, metrics_addr).await
+    {
+        tracing::error!(%error, addr = %metrics_addr, "cannot listen for metrics (APPWARD_METRICS_ADDR)");
+        return ExitCode::FAILURE;
+    }
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
         Err(error) => {
