@@ -15,7 +15,10 @@ fn main() -> std::process::ExitCode {
         .expect("the async runtime starts")
         .block_on(async {
             // The log first, then the command line's command (serving is the default).
-            appward::server::logging::init();
+            if let Err(error) = appward::server::logging::init() {
+                tracing::error!(%error, "bad configuration");
+                return std::process::ExitCode::FAILURE;
+            }
             appward::server::commands::run().await
         })
 }

@@ -69,6 +69,9 @@ pub struct Config {
     /// `APPWARD_SYNCHRONOUS`: `normal` (a killed process loses nothing answered, a power cut
     /// may lose the last commits) or `full` (a power cut loses nothing answered): SQLite only.
     pub synchronous_full: bool,
+    /// `APPWARD_METRICS_ADDR`: where the Prometheus metrics are served (`/metrics`, on a
+    /// listener of their own); none turns the metrics off.
+    pub metrics_addr: Option<SocketAddr>,
     /// Embedding into a portal: base path, cross-site cookies, portal sign-in, theme.
     pub embedding: super::embedding_settings::EmbeddingSettings,
 }
@@ -181,6 +184,14 @@ impl Config {
                     _ => Err("must be normal or full".to_owned()),
                 },
             )?,
+            metrics_addr: lookup("APPWARD_METRICS_ADDR")
+                .map(|value| {
+                    value.trim().parse().map_err(|error| ConfigError {
+                        variable: "APPWARD_METRICS_ADDR",
+                        message: format!("not an address:port such as 127.0.0.1:9464 ({error})"),
+                    })
+                })
+                .transpose()?,
             embedding,
         })
     }
@@ -308,6 +319,7 @@ mod tests {
         assert!(!config.require_pkce);
         assert!(config.trusted_proxies.is_empty());
         assert_eq!(config.frame_ancestors, "'self'");
+        assert_eq!(config.metrics_addr, None);
         assert!(
             config
                 .database_url()
@@ -326,8 +338,10 @@ mod tests {
                 "10.0.0.1, ::1 172.16.0.0/12,fd00::/8",
             ),
             ("APPWARD_PUBLIC_URL", "https://apps.example.com/"),
+            ("APPWARD_METRICS_ADDR", "127.0.0.1:9464"),
         ])
         .unwrap();
+        assert_eq!(config.metrics_addr, Some("127.0.0.1:9464".parse().unwrap()));
         assert_eq!(config.session_ttl, Duration::from_secs(900));
         assert_eq!(config.access_token_ttl, Duration::from_secs(600));
         assert!(config.require_pkce);
@@ -383,6 +397,12 @@ mod tests {
                 .unwrap_err()
                 .variable,
             "APPWARD_REQUIRE_PKCE"
+        );
+        assert_eq!(
+            config(&[("APPWARD_METRICS_ADDR", "9464")])
+                .unwrap_err()
+                .variable,
+            "APPWARD_METRICS_ADDR"
         );
         assert_eq!(
             config(&[("APPWARD_PUBLIC_URL", "ftp://x")])

@@ -134,6 +134,11 @@ impl GrantWriter {
         self.wait(answered).await
     }
 
+    /// How many jobs wait in the queue now (a gauge of the metrics).
+    pub fn queue_depth(&self) -> usize {
+        self.queue.max_capacity() - self.queue.capacity()
+    }
+
     fn send(&self, job: Job) -> Result<(), ConsoleError> {
         self.queue.try_send(job).map_err(|error| match error {
             mpsc::error::TrySendError::Full(_) => faults::busy("the grant writer's queue is full"),
@@ -235,7 +240,9 @@ fn run_sqlite(
         if batch.is_empty() {
             continue;
         }
+        let (jobs, started) = (batch.len(), std::time::Instant::now());
         commit_sqlite(&mut connection, batch);
+        super::metrics::writer_batch(jobs, started.elapsed());
         checkpointer.nudge();
     }
 }
@@ -316,7 +323,9 @@ async fn run_pool(db: DatabaseConnection, mut jobs: mpsc::Receiver<Job>) {
     while let Some(first) = jobs.recv().await {
         let batch = batch_after(first, &mut jobs);
         if !batch.is_empty() {
+            let (jobs, started) = (batch.len(), std::time::Instant::now());
             commit_pool(&db, batch).await;
+            super::metrics::writer_batch(jobs, started.elapsed());
         }
     }
 }

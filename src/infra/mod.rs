@@ -17,6 +17,7 @@ pub mod faults;
 pub mod grant_rows;
 pub mod grant_writer;
 pub mod login_slowdown;
+pub mod metrics;
 pub mod read_path;
 pub mod request_meta;
 pub mod secret_box;

@@ -86,16 +86,27 @@ fn user_agent(headers: &HeaderMap) -> String {
 /// The most bytes of a User-Agent a grant keeps.
 const USER_AGENT_BYTES: usize = 512;
 
+/// The client address as text ([`client_ip`]; empty when unknown).
+fn client_addr(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> String {
+    client_ip(peer, headers, trusted).map_or_else(String::new, |address| address.to_string())
+}
+
+/// Whether `peer` is one of the `trusted` proxies (`APPWARD_TRUSTED_PROXIES`), whose
+/// forwarding headers are believed.
+pub fn is_trusted_proxy(peer: IpAddr, trusted: &[IpNet]) -> bool {
+    let peer = peer.to_canonical();
+    trusted.iter().any(|range| range.contains(&peer))
+}
+
 /// The client address: `X-Forwarded-For` is believed only from a trusted proxy (an address
 /// in one of the `trusted` ranges), and then its right-most address that is not itself a
 /// trusted proxy is the client. IPv4-mapped IPv6 addresses are compared and written as IPv4.
-fn client_addr(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> String {
-    let Some(peer) = peer.map(|peer| peer.to_canonical()) else {
-        return String::new();
-    };
+/// `None` when the peer is unknown.
+pub fn client_ip(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> Option<IpAddr> {
+    let peer = peer?.to_canonical();
     let is_trusted = |address: &IpAddr| trusted.iter().any(|range| range.contains(address));
     if !is_trusted(&peer) {
-        return peer.to_string();
+        return Some(peer);
     }
     let forwarded: Vec<IpAddr> = headers
         .get_all("x-forwarded-for")
@@ -105,12 +116,13 @@ fn client_addr(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> 
         .filter_map(|part| part.trim().parse::<IpAddr>().ok())
         .map(|address| address.to_canonical())
         .collect();
-    forwarded
-        .into_iter()
-        .rev()
-        .find(|address| !is_trusted(address))
-        .unwrap_or(peer)
-        .to_string()
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|address| !is_trusted(address))
+            .unwrap_or(peer),
+    )
 }
 
 #[cfg(test)]

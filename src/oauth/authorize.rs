@@ -131,15 +131,18 @@ pub async fn decide(State(state): State<ServerState>, headers: HeaderMap, body: 
                 Err(error) => refused(&state, error.into()),
             }
         }
-        Some("deny") => back_to_app(
-            &state,
-            &redirect_uri,
-            &[
-                ("error", OAuthErrorCode::AccessDenied.as_str()),
-                ("error_description", "The user denied the request."),
-                ("state", &request.state),
-            ],
-        ),
+        Some("deny") => {
+            crate::infra::metrics::refused(OAuthErrorCode::AccessDenied.as_str());
+            back_to_app(
+                &state,
+                &redirect_uri,
+                &[
+                    ("error", OAuthErrorCode::AccessDenied.as_str()),
+                    ("error_description", "The user denied the request."),
+                    ("state", &request.state),
+                ],
+            )
+        }
         _ => error_page(&state, StatusCode::BAD_REQUEST, "Choose Allow or Deny."),
     }
 }
@@ -256,6 +259,7 @@ fn refused(state: &ServerState, refusal: Refusal) -> Response {
             error,
             state: request_state,
         } => {
+            crate::infra::metrics::refused(error.code.as_str());
             let mut pairs = vec![
                 ("error", error.code.as_str()),
                 ("error_description", error.description.as_str()),

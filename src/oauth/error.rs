@@ -169,6 +169,7 @@ impl From<sea_orm::DbErr> for OAuthError {
 
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
+        crate::infra::metrics::refused(self.code.as_str());
         let status = self.status();
         let mut response = (
             status,

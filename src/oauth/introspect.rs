@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 use super::{OAuthError, client_auth, grants, params};
 use crate::infra::RequestMeta;
 use crate::infra::entities::{account, token_grant};
+use crate::infra::metrics::{self, CheckResult, CheckedAt};
 use crate::infra::{ServerState, crypto, now, read_path};
 
 /// `{active: true, …}` for a live access or refresh token of the calling App; `{active:
@@ -130,6 +131,24 @@ async fn run(
     let token = params
         .get("token")
         .ok_or_else(|| OAuthError::invalid_request("token is required."))?;
+    let answer = check(state, &app, token).await;
+    metrics::token_checked(
+        CheckedAt::Introspection,
+        match &answer {
+            Ok(answer) if answer["active"] == Value::Bool(true) => CheckResult::Valid,
+            Ok(_) => CheckResult::Invalid,
+            Err(_) => CheckResult::Error,
+        },
+    );
+    answer
+}
+
+/// What introspection answers about `token`, presented by the authenticated `app`.
+async fn check(
+    state: &ServerState,
+    app: &client_auth::AuthenticatedApp,
+    token: &str,
+) -> Result<Value, OAuthError> {
     let inactive = json!({ "active": false });
     if app.suspended {
         return Ok(inactive);
@@ -137,7 +156,7 @@ async fn run(
     let digest = crypto::token_digest(token);
     let found = match &state.read_path {
         Some(read_path) => {
-            read_path.with(|connection| introspected_sqlite(connection, &app, &digest))?
+            read_path.with(|connection| introspected_sqlite(connection, app, &digest))?
         }
         None => {
             let trust_generation = app.trusted.then(|| Expr::val(app.trust_generation));

@@ -10,6 +10,7 @@ use super::grants::{self, IssuedTokens};
 use super::{OAuthError, client_auth, code_grant, params, refresh_grant};
 use crate::infra::RequestMeta;
 use crate::infra::ServerState;
+use crate::infra::metrics::{self, GrantType};
 
 /// The grant type that rotates a refresh token.
 const REFRESH_TOKEN: &str = "refresh_token";
@@ -42,32 +43,54 @@ async fn issue(
     if app.suspended {
         return Err(OAuthError::unauthorized_client("The App is suspended."));
     }
-    match grant_type.as_str() {
-        grants::AUTHORIZATION_CODE => code_grant::exchange(state, &app, &params, meta).await,
-        REFRESH_TOKEN => refresh_grant::exchange(state, &app, &params).await,
-        grants::CLIENT_CREDENTIALS => {
-            if !app.trusted {
-                return Err(OAuthError::unauthorized_client(
-                    "Only a trusted App may use client credentials.",
-                ));
-            }
-            let owner = app.owner_id.ok_or_else(|| {
-                OAuthError::unauthorized_client("The App has no owner to act for.")
-            })?;
-            // `type`, `redirect_uri` and `state` (sent by VoipNow's clients) are ignored.
-            grants::issue_client_credentials(state, &app, owner, meta)
-                .await?
-                .ok_or_else(|| {
-                    OAuthError::unauthorized_client(
-                        "The App was changed (Regenerate, un-trusted, suspended or removed) \
-                         while the token was being issued.",
-                    )
-                })
+    let (grant, issued) = match grant_type.as_str() {
+        grants::AUTHORIZATION_CODE => (
+            GrantType::AuthorizationCode,
+            code_grant::exchange(state, &app, &params, meta).await,
+        ),
+        REFRESH_TOKEN => (
+            GrantType::RefreshToken,
+            refresh_grant::exchange(state, &app, &params).await,
+        ),
+        grants::CLIENT_CREDENTIALS => (
+            GrantType::ClientCredentials,
+            client_credentials(state, &app, meta).await,
+        ),
+        other => {
+            return Err(OAuthError::unsupported_grant_type(format!(
+                "The grant type {other:?} is not supported."
+            )));
         }
-        other => Err(OAuthError::unsupported_grant_type(format!(
-            "The grant type {other:?} is not supported."
-        ))),
+    };
+    if issued.is_ok() {
+        metrics::token_issued(grant);
     }
+    issued
+}
+
+/// Client credentials: a trusted App's token for its owner.
+async fn client_credentials(
+    state: &ServerState,
+    app: &client_auth::AuthenticatedApp,
+    meta: &RequestMeta,
+) -> Result<IssuedTokens, OAuthError> {
+    if !app.trusted {
+        return Err(OAuthError::unauthorized_client(
+            "Only a trusted App may use client credentials.",
+        ));
+    }
+    let owner = app
+        .owner_id
+        .ok_or_else(|| OAuthError::unauthorized_client("The App has no owner to act for."))?;
+    // `type`, `redirect_uri` and `state` (sent by VoipNow's clients) are ignored.
+    grants::issue_client_credentials(state, app, owner, meta)
+        .await?
+        .ok_or_else(|| {
+            OAuthError::unauthorized_client(
+                "The App was changed (Regenerate, un-trusted, suspended or removed) \
+                 while the token was being issued.",
+            )
+        })
 }
 
 fn tokens_response(tokens: IssuedTokens) -> Response {

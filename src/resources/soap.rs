@@ -16,6 +16,7 @@ use quick_xml::reader::NsReader;
 
 use crate::domain::ApiKind;
 use crate::error::ConsoleError;
+use crate::infra::metrics::{self, CheckedAt};
 use crate::infra::{ServerState, utc_rfc3339};
 use crate::oauth::grants::{self, TokenHolder, TokenRefusal};
 
@@ -87,7 +88,9 @@ async fn answer(state: &ServerState, body: &[u8]) -> Result<String, SoapFault> {
     let token = request.access_token.as_deref().ok_or_else(|| {
         SoapFault::client("The SOAP header must carry userCredentials/accessToken.")
     })?;
-    match grants::check_access_token(state, token, ApiKind::SystemApi).await {
+    let checked = grants::check_access_token(state, token, ApiKind::SystemApi).await;
+    metrics::token_checked(CheckedAt::Soap, super::uapi::check_result(&checked));
+    match checked {
         Ok(holder) => Ok(account_details(&request, &holder)),
         Err(TokenRefusal::Denied(why)) => Err(SoapFault::client(why)),
         Err(TokenRefusal::Fault(ConsoleError::Busy { retry_after })) => Err(SoapFault {

@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::domain::{AccountLevel, ApiKind};
 use crate::error::ConsoleError;
+use crate::infra::metrics::{self, CheckResult, CheckedAt};
 use crate::infra::{ServerState, utc_rfc3339};
 use crate::oauth::OAuthErrorCode;
 use crate::oauth::grants::{self, TokenRefusal};
@@ -57,7 +58,9 @@ pub async fn me(
             "Bearer realm=\"appward\"",
         );
     };
-    let mut response = match grants::check_access_token(&state, &token, ApiKind::UnifiedApi).await {
+    let checked = grants::check_access_token(&state, &token, ApiKind::UnifiedApi).await;
+    metrics::token_checked(CheckedAt::UnifiedApi, check_result(&checked));
+    let mut response = match checked {
         Ok(holder) => Json(Me {
             account: MeAccount {
                 id: holder.account_id,
@@ -91,6 +94,15 @@ pub async fn me(
     // What a token reads is for its holder only: no cache may keep it.
     crate::oauth::no_store(response.headers_mut());
     response
+}
+
+/// What a token check found, as the metrics count it.
+pub(super) fn check_result<T>(checked: &Result<T, TokenRefusal>) -> CheckResult {
+    match checked {
+        Ok(_) => CheckResult::Valid,
+        Err(TokenRefusal::Denied(_)) => CheckResult::Invalid,
+        Err(TokenRefusal::Fault(_)) => CheckResult::Error,
+    }
 }
 
 /// The token of `Authorization: Bearer …`, else of `accessRequestToken` (bare or `Bearer …`).

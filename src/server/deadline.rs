@@ -12,6 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
+use tracing::Instrument;
 
 use crate::error::ConsoleError;
 use crate::infra::deadline::{self, Deadline};
@@ -33,7 +34,9 @@ pub async fn bound(State(state): State<ServerState>, request: Request, next: Nex
     let at = tokio::time::Instant::from_std(deadline.at());
     // Should the client go away (this future dropped), the handler is told to give up.
     let _client_gone = GiveUpOnDrop(Arc::clone(&deadline));
-    let mut handler = tokio::spawn(deadline::scope(Arc::clone(&deadline), next.run(request)));
+    // In the request's span (its request id), which a task does not inherit by itself.
+    let mut handler =
+        tokio::spawn(deadline::scope(Arc::clone(&deadline), next.run(request)).in_current_span());
     let answered = match tokio::time::timeout_at(at, &mut handler).await {
         Ok(answered) => answered,
         Err(_) if deadline.answer_busy() => return caller.busy(),

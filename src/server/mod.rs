@@ -5,6 +5,8 @@ pub mod commands;
 mod deadline;
 pub mod first_start;
 pub mod logging;
+mod metrics;
+mod observe;
 mod router;
 pub mod web_security;
 
@@ -49,6 +51,12 @@ pub async fn serve() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(metrics_addr) = state.config.metrics_addr
+        && let Err(error) = metrics::start(&state, metrics_addr).await
+    {
+        tracing::error!(%error, addr = %metrics_addr, "cannot listen for metrics (APPWARD_METRICS_ADDR)");
+        return ExitCode::FAILURE;
+    }
     let listener = match tokio::net::TcpListener::bind(addr).await {
         Ok(listener) => listener,
         Err(error) => {

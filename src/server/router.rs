@@ -1,14 +1,13 @@
 //! The one axum router: pages, server functions, health check, static files.
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Router, middleware};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::trace::TraceLayer;
 
 use super::web_security;
 use crate::error::ConsoleError;
@@ -84,16 +83,14 @@ pub fn router(state: ServerState) -> Router {
         ))
         .layer(common_headers.clone())
         .layer(RequestBodyLimitLayer::new(max_body))
-        .layer(
-            // Only the method and path are logged: queries may carry tokens. A failed
-            // request is not logged again here: a fault is logged where it happens (a fault
-            // of the environment once per incident, see `infra::faults`).
-            TraceLayer::new_for_http()
-                .make_span_with(|request: &Request<Body>| {
-                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
-                })
-                .on_failure(()),
-        )
+        // The request id, the access line (route template, never the path's values nor the
+        // query: queries may carry tokens) and the HTTP metrics. A failed request is not
+        // logged as an error here: a fault is logged where it happens (a fault of the
+        // environment once per incident, see `infra::faults`).
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            super::observe::observe,
+        ))
         // The probes come after the layers above, which therefore do not wrap them: a probe
         // is not logged, has no body to limit, and answers as close to the bare server as it
         // can (it is `make bench`'s measure of the machine's HTTP ceiling too).

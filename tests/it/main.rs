@@ -20,6 +20,7 @@ mod hostile_input;
 mod hostile_params;
 mod instances;
 mod logs;
+mod observability;
 mod purge;
 mod rate_limits;
 mod refresh_and_introspection;

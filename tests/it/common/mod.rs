@@ -2,6 +2,7 @@
 //! temporary folder, or a new PostgreSQL database when `APPWARD_TEST_DATABASE_URL` names a server.
 
 pub mod oauth;
+pub mod prometheus;
 
 use appward::infra::{self, Config};
 use appward::server;
