@@ -72,6 +72,9 @@ class Server:
             DATABASE_URL=database_url or "",
             RUST_LOG=os.environ.get("RUST_LOG", "warn"),
         )
+        if os.environ.get("BENCH_METRICS"):
+            # Recording on, on a listener of each server's own (nobody scrapes it).
+            env["APPWARD_METRICS_ADDR"] = f"127.0.0.1:{free_port()}"
         env.update(extra_env or {})
         self.log = open(os.path.join(data_dir, "server.log"), "ab")
         self.process = subprocess.Popen([binary], env=env, stdout=self.log, stderr=self.log)
