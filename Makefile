@@ -24,7 +24,7 @@ E2E_ADDR := 127.0.0.1:3107
 E2E_DATA := $(CACHE)/e2e-data
 E2E_ADMIN_PASSWORD := e2e-admin-password
 
-.PHONY: basics run test bench package server-lto zopfli screenshots tools load-tool browser postgres nginx fmt-check clippy test-sqlite service-check test-faults test-postgres test-postgres-faults end2end
+.PHONY: basics run test bench package server-lto zopfli screenshots tools load-tool browser postgres nginx fmt-check clippy test-sqlite service-check test-faults test-operations test-postgres test-postgres-faults end2end
 
 ## Build in release mode and serve on the embedded SQLite database at http://127.0.0.1:3000.
 run: basics tools zopfli
@@ -33,8 +33,9 @@ run: basics tools zopfli
 	"$(CARGO_TARGET_DIR)/release/appward"
 
 ## Format check, clippy (server and wasm32), Rust tests on SQLite and PostgreSQL, the fault
-## tests (SQLite, then a throwaway PostgreSQL cluster), Playwright.
-test: basics tools browser postgres nginx fmt-check clippy test-sqlite service-check test-faults test-postgres test-postgres-faults end2end
+## tests (SQLite, then a throwaway PostgreSQL cluster), the operator's commands, the
+## systemd unit, Playwright.
+test: basics tools browser postgres nginx fmt-check clippy test-sqlite service-check test-faults test-operations test-postgres test-postgres-faults end2end
 
 ## Release build (server with LTO), a bare axum ceiling, fresh SQLite database, load from oha
 ## (median of 3 runs per row); a table and bench/results/latest.json.
@@ -148,6 +149,11 @@ service-check:
 # they run alone, one at a time, and only on SQLite.
 test-faults:
 	cargo test --features ssr --test faults -- --test-threads=1
+
+# The operator's commands and scheduled backups through the server binary (tests/operations):
+# one of them times token requests during a backup, so they run one at a time, on SQLite.
+test-operations:
+	cargo test --features ssr --test operations -- --test-threads=1
 
 test-postgres:
 	APPWARD_TEST_DATABASE_URL=$(PG_TEST_URL) cargo test --features ssr --test it

@@ -21,6 +21,8 @@ pub mod infra;
 #[cfg(feature = "ssr")]
 pub mod oauth;
 #[cfg(feature = "ssr")]
+pub mod operations;
+#[cfg(feature = "ssr")]
 pub mod resources;
 #[cfg(feature = "ssr")]
 pub mod server;

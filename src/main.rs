@@ -13,14 +13,7 @@ fn main() -> std::process::ExitCode {
         .enable_all()
         .build()
         .expect("the async runtime starts")
-        .block_on(async {
-            // The log first, then the command line's command (serving is the default).
-            if let Err(error) = appward::server::logging::init() {
-                tracing::error!(%error, "bad configuration");
-                return std::process::ExitCode::FAILURE;
-            }
-            appward::server::commands::run().await
-        })
+        .block_on(appward::server::main())
 }
 
 /// mimalloc 3 keeps freed pages for a second before it gives them back, and commits each arena

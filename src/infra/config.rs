@@ -74,6 +74,16 @@ pub struct Config {
     pub metrics_addr: Option<SocketAddr>,
     /// Embedding into a portal: base path, cross-site cookies, portal sign-in, theme.
     pub embedding: super::embedding_settings::EmbeddingSettings,
+    /// `APPWARD_MIGRATE`: `auto` (a start applies pending migrations) or `never` (a start
+    /// with pending migrations is refused: `appward migrate` applies them).
+    pub migrate_on_start: bool,
+    /// `APPWARD_BACKUP_DIR`: where scheduled backups of the SQLite file go; none: no
+    /// scheduled backups.
+    pub backup_dir: Option<PathBuf>,
+    /// `APPWARD_BACKUP_EVERY`: how often a scheduled backup is taken.
+    pub backup_every: Duration,
+    /// `APPWARD_BACKUP_KEEP`: how many scheduled backups are kept (the newest).
+    pub backup_keep: usize,
 }
 
 pub use super::config_error::ConfigError;
@@ -193,6 +203,24 @@ impl Config {
                 })
                 .transpose()?,
             embedding,
+            migrate_on_start: parse(&lookup, "APPWARD_MIGRATE", "auto", |value| {
+                match value.to_ascii_lowercase().as_str() {
+                    "auto" => Ok(true),
+                    "never" => Ok(false),
+                    _ => Err("must be auto or never".to_owned()),
+                }
+            })?,
+            backup_dir: lookup("APPWARD_BACKUP_DIR").map(PathBuf::from),
+            backup_every: parse(&lookup, "APPWARD_BACKUP_EVERY", "24h", duration)?,
+            backup_keep: parse(&lookup, "APPWARD_BACKUP_KEEP", "7", |value| {
+                number(value).and_then(|n: usize| {
+                    if n == 0 {
+                        Err("must be at least 1".to_owned())
+                    } else {
+                        Ok(n)
+                    }
+                })
+            })?,
         })
     }
 
@@ -320,6 +348,10 @@ mod tests {
         assert!(config.trusted_proxies.is_empty());
         assert_eq!(config.frame_ancestors, "'self'");
         assert_eq!(config.metrics_addr, None);
+        assert!(config.migrate_on_start);
+        assert_eq!(config.backup_dir, None);
+        assert_eq!(config.backup_every, Duration::from_secs(24 * 3600));
+        assert_eq!(config.backup_keep, 7);
         assert!(
             config
                 .database_url()
@@ -398,6 +430,13 @@ mod tests {
                 .variable,
             "APPWARD_REQUIRE_PKCE"
         );
+        for (variable, value) in [
+            ("APPWARD_MIGRATE", "sometimes"),
+            ("APPWARD_BACKUP_EVERY", "0"),
+            ("APPWARD_BACKUP_KEEP", "0"),
+        ] {
+            assert_eq!(config(&[(variable, value)]).unwrap_err().variable, variable);
+        }
         assert_eq!(
             config(&[("APPWARD_METRICS_ADDR", "9464")])
                 .unwrap_err()

@@ -31,16 +31,32 @@ pub fn synchronous(config: &Config) -> &'static str {
     }
 }
 
-/// Connects to the configured database and applies every pending migration.
+/// Connects to the configured database after applying every pending migration
+/// (`APPWARD_MIGRATE=auto`, the default), or after making sure none is pending
+/// (`APPWARD_MIGRATE=never`: a database that needs one is refused, with what to run).
 #[tracing::instrument(skip_all)]
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
-    let url = config.database_url();
-    if config.database_url.is_none() {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            DbErr::Custom(format!("cannot create {}: {e}", config.data_dir.display()))
-        })?;
+    if config.migrate_on_start {
+        migrate(config).await?;
+    } else {
+        let pending = pending_migrations(config).await?;
+        if !pending.is_empty() {
+            return Err(DbErr::Custom(format!(
+                "the database needs {} migration(s) ({}) and APPWARD_MIGRATE=never: run \
+                 `appward migrate` (after `appward backup`), then start again",
+                pending.len(),
+                pending.join(", ")
+            )));
+        }
     }
-    migrate(config).await?;
+    open(config).await
+}
+
+/// Connects to the configured database as it is, migrating nothing: the pool of a server,
+/// and the connection of the operator's commands (`appward reset-password`, …).
+pub async fn open(config: &Config) -> Result<DatabaseConnection, DbErr> {
+    let url = config.database_url();
+    create_data_dir(config)?;
     let busy = config.db_busy_timeout;
     let mut options = sqlite_options(ConnectOptions::new(url), config);
     options
@@ -56,6 +72,26 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, DbErr> {
             opts.options([("lock_timeout", busy.as_millis().to_string())])
         });
     Database::connect(options).await
+}
+
+fn create_data_dir(config: &Config) -> Result<(), DbErr> {
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            DbErr::Custom(format!("cannot create {}: {e}", config.data_dir.display()))
+        })?;
+    }
+    Ok(())
+}
+
+/// The names of the migrations the configured database lacks, oldest first.
+pub async fn pending_migrations(config: &Config) -> Result<Vec<String>, DbErr> {
+    create_data_dir(config)?;
+    let db = migration_connection(config).await?;
+    let pending = Migrator::get_pending_migrations(&db).await;
+    let closed = db.close().await;
+    let pending = pending?;
+    closed?;
+    Ok(pending.iter().map(|m| m.name().to_owned()).collect())
 }
 
 /// The SQLite settings of every connection (nothing for PostgreSQL): WAL lets readers run
@@ -85,27 +121,25 @@ fn sqlite_options(mut options: ConnectOptions, config: &Config) -> ConnectOption
 /// one never replaces it: no idle timeout, no lifetime, no ping), on a SQLite file under an
 /// exclusive lock of `appward.db.migrating` beside it. The others wait, then find nothing to
 /// do. Each migration commits with its record ([`migration`]'s `Atomic`), so a start killed
-/// half-way leaves the database as it was.
-async fn migrate(config: &Config) -> Result<(), DbErr> {
+/// half-way leaves the database as it was. The names of the migrations applied, oldest first.
+pub async fn migrate(config: &Config) -> Result<Vec<String>, DbErr> {
+    create_data_dir(config)?;
     let _file_lock = match super::read_path::sqlite_file(&config.database_url()) {
-        Some(file) => Some(lock_file(&file)?),
+        Some(file) => Some(migration_lock(&file)?),
         None => None,
     };
-    let mut options = sqlite_options(ConnectOptions::new(config.database_url()), config);
-    options
-        .max_connections(1)
-        .min_connections(1)
-        .idle_timeout(None)
-        .max_lifetime(None)
-        .test_before_acquire(false)
-        .sqlx_logging(false);
-    let db = Database::connect(options).await?;
+    let db = migration_connection(config).await?;
     let postgres = db.get_database_backend() == DbBackend::Postgres;
     if postgres {
         db.execute_unprepared(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK})"))
             .await?;
     }
-    let migrated = Migrator::up(&db, None).await;
+    let migrated = match Migrator::get_pending_migrations(&db).await {
+        Ok(pending) => Migrator::up(&db, None)
+            .await
+            .map(|()| pending.iter().map(|m| m.name().to_owned()).collect()),
+        Err(error) => Err(error),
+    };
     let unlocked = if postgres {
         db.execute_unprepared(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})"))
             .await
@@ -114,9 +148,29 @@ async fn migrate(config: &Config) -> Result<(), DbErr> {
         Ok(())
     };
     let closed = db.close().await;
-    migrated?;
+    let migrated = migrated?;
     unlocked?;
-    closed
+    closed?;
+    Ok(migrated)
+}
+
+/// A pool of one connection for migrations, without the request path's limits.
+async fn migration_connection(config: &Config) -> Result<DatabaseConnection, DbErr> {
+    let mut options = sqlite_options(ConnectOptions::new(config.database_url()), config);
+    options
+        .max_connections(1)
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .test_before_acquire(false)
+        .sqlx_logging(false);
+    Database::connect(options).await
+}
+
+/// The exclusive lock on `appward.db.migrating` beside the SQLite file `database`, which
+/// migrations hold (waiting for it when another process holds it); a restore holds it too.
+pub fn migration_lock(database: &std::path::Path) -> Result<std::fs::File, DbErr> {
+    lock_file(database)
 }
 
 /// An exclusive lock on a file beside the SQLite file `database`, held until dropped

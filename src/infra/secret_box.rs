@@ -78,6 +78,44 @@ impl SecretBox {
         })
     }
 
+    /// The deployment's key as [`SecretBox::load`] finds it, without ever creating a key
+    /// file: none when `APPWARD_SECRET_KEY` is not set and there is no key file (the
+    /// operator's commands, which must not make up a key).
+    pub fn load_existing(config: &Config) -> Result<Option<Self>, Box<dyn std::error::Error>> {
+        if config.secret_key.is_none() && !config.data_dir.join(KEY_FILE).exists() {
+            return Ok(None);
+        }
+        Self::load(config).map(Some)
+    }
+
+    /// Whether the key is `APPWARD_SECRET_KEY` (else a key file or a key given in code).
+    pub fn from_variable(&self) -> bool {
+        self.source == KeySource::Variable
+    }
+
+    /// Which key this is, for messages: "the key in APPWARD_SECRET_KEY", "the key file …".
+    pub fn describe(&self) -> String {
+        match &self.source {
+            KeySource::Variable => "the key in APPWARD_SECRET_KEY".to_owned(),
+            KeySource::File(path) | KeySource::NewFile(path) => {
+                format!("the key file {}", path.display())
+            }
+            KeySource::Given => "the key given".to_owned(),
+        }
+    }
+
+    /// A new random key, and its base64 form (as `APPWARD_SECRET_KEY` and the key file
+    /// hold it).
+    pub fn generate_key() -> ([u8; 32], String) {
+        let key = random_bytes::<32>();
+        (key, STANDARD.encode(key))
+    }
+
+    /// Whether this key opens the sealed secret of the App `app_key` (nothing logged).
+    pub fn opens(&self, app_key: &str, sealed: &str) -> bool {
+        self.decrypt(app_key, sealed).is_ok()
+    }
+
     /// A box for a 32-byte key.
     pub fn new(key: &[u8; 32]) -> Self {
         Self {

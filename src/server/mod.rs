@@ -16,10 +16,17 @@ use std::process::ExitCode;
 
 use crate::infra::{Config, ServerState, db, grant_writer, read_path, secret_box};
 use crate::oauth::housekeeping;
+use crate::operations;
 
-/// Sets up everything a server needs from its configuration: the database (migrated),
-/// the first Administrator, the key of App secrets, and the state shared by every request.
+/// Sets up everything a server needs from its configuration: the database (migrated, unless
+/// `APPWARD_MIGRATE=never`), the first Administrator, the key of App secrets, and the state
+/// shared by every request; starts housekeeping and the scheduled backups. On a SQLite file
+/// the process holds its share of the serving lock from here on (see
+/// [`operations::serving_lock`]).
 pub async fn start(config: Config) -> Result<ServerState, Box<dyn std::error::Error>> {
+    if let Some(database) = read_path::sqlite_file(&config.database_url()) {
+        operations::serving_lock::hold_while_serving(&database).await?;
+    }
     let secrets = secret_box::SecretBox::load(&config)?;
     let db = db::connect(&config).await?;
     first_start::ensure_administrator(&db, &config).await?;
@@ -31,7 +38,22 @@ pub async fn start(config: Config) -> Result<ServerState, Box<dyn std::error::Er
     )?;
     let state = ServerState::new(db, config, secrets, writer);
     housekeeping::start(&state);
+    operations::scheduled_backups::start(&state.config);
     Ok(state)
+}
+
+/// Runs the server binary: reads the command line ([`commands`]), sets up logging, then
+/// serves (the default) or carries out the operator's command.
+pub async fn main() -> ExitCode {
+    let command = commands::parse();
+    if let Err(error) = logging::init() {
+        tracing::error!(%error, "bad configuration");
+        return ExitCode::FAILURE;
+    }
+    match command {
+        None => serve().await,
+        Some(command) => commands::run(command).await,
+    }
 }
 
 /// `appward serve`: reads the configuration, starts, serves until Ctrl-C or SIGTERM.
