@@ -91,13 +91,21 @@ pub fn switch(state: &ServerState, headers: &HeaderMap, view: &SwitchView) -> Re
         token = escape(view.token),
         return_to = escape(view.return_to),
     );
-    page(
+    let mut response = page(
         state,
         headers,
         StatusCode::OK,
         "Sign in as another person?",
         &body,
-    )
+    );
+    // Its form must send the console's own `Origin` (`no-referrer` would make it `null`,
+    // which browsers without `Sec-Fetch-Site` would have refused as cross-site); the page's
+    // URL, which holds the token, still goes to no other origin.
+    response.headers_mut().insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    response
 }
 
 /// Where a person goes back to the portal: its issuer when that is a web address (portals

@@ -21,7 +21,7 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `APPWARD_PUBLIC_URL`: the URL users and Apps reach; the OAuth issuer.
     pub public_url: String,
-    /// `APPWARD_ADMIN_PASSWORD`: the first Administrator's password (else generated and logged once).
+    /// `APPWARD_ADMIN_PASSWORD`: the first Administrator's password (else generated and handed over once, never logged: `server::first_start`).
     pub admin_password: Option<String>,
     /// `APPWARD_SECRET_KEY`: 32 bytes, base64, that encrypt App secrets (else a key file).
     pub secret_key: Option<String>,

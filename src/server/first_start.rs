@@ -90,11 +90,13 @@ fn hand_over(config: &Config, password: &str) -> Result<(), Box<dyn std::error::
         writeln!(
             terminal,
             "\n  Created the Administrator 'admin' with the password: {password}\n  \
-             It is shown only this once: sign in and change it.\n"
+             It is shown only this once: keep it safe (`appward reset-password admin` sets a new one).\n"
         )?;
         tracing::warn!("created the Administrator 'admin'; its password is shown on the terminal");
         return Ok(());
     }
+    // On PostgreSQL nothing else may have made the data folder yet.
+    std::fs::create_dir_all(&config.data_dir)?;
     let file = config.data_dir.join(PASSWORD_FILE);
     // One left from an earlier database is stale: made anew, owner-only from the start.
     let _ = std::fs::remove_file(&file);

@@ -120,7 +120,10 @@ async fn reset_password_lets_the_administrator_in_ends_its_sessions_and_logs_no_
     let log = server.server_log();
     // Its requests were logged (one access line each), the sign-ins with the new passwords
     // among them.
-    assert!(log.contains("appward::access"), "the server logged its requests: {log}");
+    assert!(
+        log.contains("appward::access"),
+        "the server logged its requests: {log}"
+    );
     for secret in [password.as_str(), chosen, ADMIN_PASSWORD] {
         assert!(!log.contains(secret), "a password in the server's log");
     }
