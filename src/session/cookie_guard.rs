@@ -23,6 +23,10 @@ pub async fn clear_duplicates(
     request: Request,
     next: Next,
 ) -> Response {
+    // Apps' requests carry no cookie: nothing to read (not even the cookie's name).
+    if !request.headers().contains_key(header::COOKIE) {
+        return next.run(request).await;
+    }
     let name = cookie_name(&state);
     if cookies::sent(request.headers(), name).len() < 2 {
         return next.run(request).await;
