@@ -31,6 +31,21 @@ pub fn require_database(config: &Config) -> Result<(), Failure> {
     }
 }
 
+/// Refuses, as [`require_database`] does, a missing database, and one with pending
+/// migrations: a command that writes works on this binary's schema only.
+pub async fn require_current(config: &Config) -> Result<(), Failure> {
+    require_database(config)?;
+    let pending = crate::infra::db::pending_migrations(config).await?;
+    if !pending.is_empty() {
+        return Err(format!(
+            "the database needs {} migration(s): run `appward migrate` first",
+            pending.len()
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// Opens an existing SQLite file (never creates one), read-only when `read_only`.
 pub fn open_existing(path: &Path, read_only: bool) -> Result<rusqlite::Connection, Failure> {
     use rusqlite::OpenFlags;

@@ -50,15 +50,7 @@ pub async fn rotate(config: &Config, terminal: &mut dyn Write) -> Result<Rotated
         )
         .into());
     };
-    super::database_check::require_database(config)?;
-    let pending = db::pending_migrations(config).await?;
-    if !pending.is_empty() {
-        return Err(format!(
-            "the database needs {} migration(s): run `appward migrate` first",
-            pending.len()
-        )
-        .into());
-    }
+    super::database_check::require_current(config).await?;
     let database = read_path::sqlite_file(&config.database_url());
     let _alone = match &database {
         Some(database) => match serving_lock::try_hold_alone(database)? {

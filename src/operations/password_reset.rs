@@ -24,15 +24,7 @@ pub fn generated_password() -> String {
 /// The database must be at this binary's migration level.
 pub async fn reset(config: &Config, login: &str, password: &str) -> Result<Reset, Failure> {
     let password = Password::parse(password).map_err(|error| error.message)?;
-    super::database_check::require_database(config)?;
-    let pending = db::pending_migrations(config).await?;
-    if !pending.is_empty() {
-        return Err(format!(
-            "the database needs {} migration(s): run `appward migrate` first",
-            pending.len()
-        )
-        .into());
-    }
+    super::database_check::require_current(config).await?;
     let db = db::open(config).await?;
     let Some(found) = account::Entity::find()
         .filter(account::Column::Login.eq(login))

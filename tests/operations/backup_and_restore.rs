@@ -15,18 +15,7 @@ async fn a_backup_under_load_stalls_no_token_request_and_restores_every_app_and_
     let (dir, env) = common::test_env(&short_waits()).await;
     let server = TestServer::spawn_process_in(dir, env.clone()).await;
     let admin = server.admin().await;
-    let mut apps = Vec::new();
-    for n in 0..3 {
-        apps.push(
-            server
-                .oauth_app(
-                    &admin,
-                    "unified",
-                    &[("trusted", "on"), ("name", &format!("MyApp{n}"))],
-                )
-                .await,
-        );
-    }
+    let apps = crate::trusted_apps(&server, &admin, 3).await;
     let mut tokens = Vec::new();
     for app in &apps {
         for _ in 0..5 {

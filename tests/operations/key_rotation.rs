@@ -9,18 +9,7 @@ async fn rotating_the_key_file_seals_every_secret_anew_and_the_old_key_is_refuse
     let (dir, env) = common::test_env(&short_waits()).await;
     let mut server = TestServer::spawn_process_in(dir, env.clone()).await;
     let admin = server.admin().await;
-    let mut apps = Vec::new();
-    for n in 0..3 {
-        apps.push(
-            server
-                .oauth_app(
-                    &admin,
-                    "unified",
-                    &[("trusted", "on"), ("name", &format!("MyApp{n}"))],
-                )
-                .await,
-        );
-    }
+    let apps = crate::trusted_apps(&server, &admin, 3).await;
     let refused = appward(&env, &["rotate-key"], None).await;
     assert!(!refused.status.success());
     assert!(

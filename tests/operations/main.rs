@@ -105,3 +105,24 @@ pub fn with(env: &HashMap<String, String>, vars: &[(&str, &str)]) -> HashMap<Str
     env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     env
 }
+
+/// `count` trusted UnifiedAPI Apps (`MyApp0`, `MyApp1`…) registered by `admin` on `server`.
+pub async fn trusted_apps(
+    server: &common::TestServer,
+    admin: &reqwest::Client,
+    count: usize,
+) -> Vec<common::oauth::OAuthApp> {
+    let mut apps = Vec::new();
+    for n in 0..count {
+        apps.push(
+            server
+                .oauth_app(
+                    admin,
+                    "unified",
+                    &[("trusted", "on"), ("name", &format!("MyApp{n}"))],
+                )
+                .await,
+        );
+    }
+    apps
+}
