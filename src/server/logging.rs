@@ -1,6 +1,6 @@
 //! The server's log, written to standard output: its level from `RUST_LOG` (default
 //! `info`), its format from `APPWARD_LOG_FORMAT`: `text` (the default: tracing's readable
-//! lines) or `json` (one JSON object a line: `timestamp`, `level`, `target`, `message`, the
+//! lines, coloured only on a terminal) or `json` (one JSON object a line: `timestamp`, `level`, `target`, `message`, the
 //! event's fields at the top level, and `spans`, the spans it was logged in, outermost first:
 //! within a request, the first is `request` with its `request_id`).
 //!
@@ -67,7 +67,11 @@ pub fn init() -> Result<(), ConfigError> {
                 }
             }));
         }
-        _ => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        // Colours only on a terminal: a file, the journal or a log shipper gets plain text.
+        _ => tracing_subscriber::fmt()
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .with_env_filter(filter)
+            .init(),
     }
     format.map(|_| ())
 }

@@ -52,6 +52,11 @@ async fn no_secret_reaches_the_log() {
         log.contains("/oauth/token") && log.contains("App authentication refused"),
         "the log records requests and refusals:\n{log}"
     );
+    // Written to a file, not a terminal: plain text, no colour codes.
+    assert!(
+        !log.contains('\u{1b}'),
+        "colour codes in a log file:\n{log}"
+    );
     let secrets = [
         ("the Administrator's password", ADMIN_PASSWORD),
         ("a user's password", "password-123"),
