@@ -113,7 +113,11 @@ impl Params {
             Self::Pairs(pairs) => pairs
                 .iter()
                 .map(|(name, value)| {
-                    format!("{}={}", encode(name.as_bytes()), encode(value.as_bytes()))
+                    format!(
+                        "{}={}",
+                        crate::common::percent_encode(name.as_bytes()),
+                        crate::common::percent_encode(value.as_bytes())
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join("&")
@@ -125,21 +129,9 @@ impl Params {
     fn query(&self) -> String {
         match self {
             Self::Pairs(_) => String::from_utf8(self.encoded()).unwrap(),
-            Self::Raw(bytes) => encode(bytes),
+            Self::Raw(bytes) => crate::common::percent_encode(bytes),
         }
     }
-}
-
-fn encode(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (*b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn value(key: String) -> impl Strategy<Value = String> {

@@ -521,7 +521,7 @@ impl Portal {
             .get(format!(
                 "{}/sso?token={}",
                 self.server.url,
-                encode_bytes(token.as_bytes())
+                crate::common::percent_encode(token.as_bytes())
             ))
             .send()
             .await
@@ -554,18 +554,6 @@ impl Portal {
         }
         Ok((self.alice.borrow().clone(), self.pat.borrow().clone()))
     }
-}
-
-fn encode_bytes(bytes: &[u8]) -> String {
-    bytes
-        .iter()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (*b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The `name=value` of a session the answer starts: a session cookie with a value, not the
@@ -650,7 +638,7 @@ async fn check(portal: &Portal, draw: Draw) -> Result<(), TestCaseError> {
     }
     let encoded = pairs
         .iter()
-        .map(|(name, value)| format!("{name}={}", encode_bytes(value)))
+        .map(|(name, value)| format!("{name}={}", crate::common::percent_encode(value)))
         .collect::<Vec<_>>()
         .join("&");
     let url = format!("{}/sso", server.url);

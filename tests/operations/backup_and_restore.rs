@@ -103,15 +103,7 @@ async fn a_backup_under_load_stalls_no_token_request_and_restores_every_app_and_
     );
     assert_eq!(std::fs::metadata(&backup).unwrap().len(), size);
     // Not restored under a running server.
-    let refused = appward(&env, &["restore", &backup_arg], None).await;
-    assert!(!refused.status.success());
-    assert!(
-        refused
-            .stderr
-            .contains("a server is running on the data folder"),
-        "{}",
-        refused.output()
-    );
+    crate::assert_refused_while_serving(&env, &["restore", &backup_arg]).await;
     assert_eq!(server.client_credentials(&apps[1]).await.status(), 200);
 
     // A new data folder with the key kept apart, the backup restored, a server on it.

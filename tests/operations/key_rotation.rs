@@ -10,15 +10,7 @@ async fn rotating_the_key_file_seals_every_secret_anew_and_the_old_key_is_refuse
     let mut server = TestServer::spawn_process_in(dir, env.clone()).await;
     let admin = server.admin().await;
     let apps = crate::trusted_apps(&server, &admin, 3).await;
-    let refused = appward(&env, &["rotate-key"], None).await;
-    assert!(!refused.status.success());
-    assert!(
-        refused
-            .stderr
-            .contains("a server is running on the data folder"),
-        "{}",
-        refused.output()
-    );
+    crate::assert_refused_while_serving(&env, &["rotate-key"]).await;
     server.kill();
     let key_file = server.data_dir().join("secret.key");
     let old_key = std::fs::read_to_string(&key_file).unwrap();

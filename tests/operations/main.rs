@@ -126,3 +126,16 @@ pub async fn trusted_apps(
     }
     apps
 }
+
+/// Asserts that `args` is refused because a server runs on the data folder of `env`.
+pub async fn assert_refused_while_serving(env: &HashMap<String, String>, args: &[&str]) {
+    let refused = appward(env, args, None).await;
+    assert!(!refused.status.success());
+    assert!(
+        refused
+            .stderr
+            .contains("a server is running on the data folder"),
+        "{}",
+        refused.output()
+    );
+}

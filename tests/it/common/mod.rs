@@ -419,15 +419,23 @@ pub fn session_cookie(headers: &HeaderMap) -> Option<String> {
 pub fn serde_urlencoded(pairs: &[(&str, &str)]) -> String {
     pairs
         .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                percent_encode(k.as_bytes()),
+                percent_encode(v.as_bytes())
+            )
+        })
         .collect::<Vec<_>>()
         .join("&")
 }
 
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
+/// `bytes` percent-encoded for a query or a form body: every byte but RFC 3986's unreserved
+/// ones (any bytes, also ones that are not UTF-8).
+pub fn percent_encode(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
                 (b as char).to_string()
             }
